@@ -1,0 +1,232 @@
+"""Notebook parameters: discover them, coerce them, and check them against the data.
+
+A notebook declares its parameters in a cell tagged ``parameters`` (the papermill
+convention). Values that name things in the data (operation, week, agency) are
+checked here, before a kernel starts, and again at the top of the notebook, so a
+typo stops with the list of valid values rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from papermill.inspection import inspect_notebook
+
+from .load import Dataset
+from .narrative import join_words
+
+__all__ = [
+    "HIDDEN_PARAMETERS",
+    "Parameter",
+    "ParameterError",
+    "Selection",
+    "allowed_values",
+    "check_parameters",
+    "notebook_parameters",
+    "select",
+]
+
+HIDDEN_PARAMETERS = frozenset({"data_dir"})
+"""Plumbing, not content: not shown in report title blocks or file names."""
+
+
+class ParameterError(ValueError):
+    """A parameter value the notebook cannot use; the message lists the valid ones."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: Any
+    help: str
+
+
+def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
+    """Parameters declared in the notebook's ``parameters`` cell, with their defaults."""
+    found = inspect_notebook(str(notebook))
+    parameters = {}
+    for name, info in found.items():
+        default_source = info.get("default")
+        try:
+            default = ast.literal_eval(default_source)  # "'x'", "3", "None"
+        except (ValueError, SyntaxError):  # an expression default is shown as written
+            default = default_source
+        parameters[name] = Parameter(
+            name=name,
+            type=str(info.get("inferred_type_name") or type(default).__name__),
+            default=default,
+            help=str(info.get("help") or ""),
+        )
+    return parameters
+
+
+def _dates(series: pd.Series) -> list[str]:
+    return sorted({pd.Timestamp(value).date().isoformat() for value in series})
+
+
+def _operations(dataset: Dataset, _: Mapping[str, Any]) -> list[str]:
+    return sorted({str(value) for value in dataset.tallies["operation"]})
+
+
+def _weeks(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
+    tallies = dataset.tallies
+    if chosen.get("operation"):
+        tallies = tallies[tallies["operation"].astype(str) == str(chosen["operation"])]
+    return _dates(tallies["period_start"])
+
+
+def _agencies(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
+    tallies = dataset.tallies
+    if chosen.get("operation"):
+        tallies = tallies[tallies["operation"].astype(str) == str(chosen["operation"])]
+    if chosen.get("week"):
+        week = pd.Timestamp(str(chosen["week"]))
+        tallies = tallies[tallies["period_start"] == week]
+    return sorted({str(value) for value in tallies["agency"]})
+
+
+CHOICES: dict[str, Callable[[Dataset, Mapping[str, Any]], list[str]]] = {
+    "operation": _operations,
+    "week": _weeks,
+    "agency": _agencies,
+}
+"""Parameters whose values must name something in the data, and how to list them."""
+
+
+def allowed_values(
+    name: str, dataset: Dataset, chosen: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Valid values of a data-backed parameter given the others chosen so far."""
+    if name not in CHOICES:
+        return []
+    return CHOICES[name](dataset, chosen or {})
+
+
+def _unknown(kind: str, value: Any, valid: list[str], context: str = "") -> str:
+    message = f"Unknown {kind} {str(value)!r}{context}. Valid values: " + (
+        join_words([repr(v) for v in valid], "or") if valid else "(none in the data)"
+    )
+    close = difflib.get_close_matches(str(value), valid, n=1, cutoff=0.5)
+    return message + (f". Did you mean {close[0]!r}?" if close else ".")
+
+
+def _coerce(parameter: Parameter, value: Any) -> Any:
+    """Strings from the command line become the declared type (``"3"`` → 3)."""
+    if not isinstance(value, str) or parameter.type in {"str", "None", "NoneType"}:
+        return value
+    if parameter.type == "bool":
+        lowered = value.strip().lower()
+        if lowered in {"true", "1", "yes"}:
+            return True
+        if lowered in {"false", "0", "no"}:
+            return False
+        raise ValueError(f"expected true or false, got {value!r}")
+    if parameter.type == "int":
+        return int(value)
+    if parameter.type == "float":
+        return float(value)
+    return value
+
+
+def check_parameters(
+    notebook: Path, given: Mapping[str, Any], dataset: Dataset | None = None
+) -> dict[str, Any]:
+    """Merge ``given`` over the notebook's defaults, coerce types, check against the data.
+
+    Returns the full parameter set. Raises :class:`ParameterError` listing every
+    problem at once: unknown names, values of the wrong type, values not in the data.
+    """
+    declared = notebook_parameters(notebook)
+    problems: list[str] = []
+    for name in given:
+        if name not in declared:
+            problems.append(
+                f"{notebook.stem} has no parameter {name!r}. Its parameters are: "
+                + join_words([repr(n) for n in declared])
+                + "."
+            )
+    merged: dict[str, Any] = {name: parameter.default for name, parameter in declared.items()}
+    for name, value in given.items():
+        if name not in declared:
+            continue
+        try:
+            merged[name] = _coerce(declared[name], value)
+        except ValueError as error:
+            problems.append(f"Parameter {name!r} of {notebook.stem}: {error}.")
+    if dataset is not None:
+        for name in CHOICES:
+            if name not in merged or merged[name] in (None, ""):
+                continue
+            valid = allowed_values(name, dataset, merged)
+            if str(merged[name]) not in valid:
+                problems.append(_unknown(name, merged[name], valid))
+    if problems:
+        raise ParameterError(problems)
+    return merged
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The slice of the data one report is about."""
+
+    operation: str
+    week: pd.Timestamp
+    period_end: pd.Timestamp
+    agency: str | None
+    tallies: pd.DataFrame
+
+    @property
+    def days(self) -> int:
+        return int((self.period_end - self.week).days) + 1
+
+
+def select(
+    dataset: Dataset, *, operation: str, week: str = "", agency: str | None = None
+) -> Selection:
+    """Check the report parameters against the data and return the matching tallies.
+
+    ``week`` is the first day of the period (``"2020-11-09"``); blank means the
+    operation's latest week. An unknown value raises :class:`ParameterError`
+    listing the valid ones.
+    """
+    chosen: dict[str, Any] = {"operation": operation}
+    problems: list[str] = []
+    if operation not in allowed_values("operation", dataset):
+        problems.append(_unknown("operation", operation, allowed_values("operation", dataset)))
+        raise ParameterError(problems)
+    weeks = allowed_values("week", dataset, chosen)
+    week = week or weeks[-1]
+    if str(week) not in weeks:
+        problems.append(_unknown("week", week, weeks, f" for {operation}"))
+        raise ParameterError(problems)
+    chosen["week"] = week
+    if agency is not None:
+        agencies = allowed_values("agency", dataset, chosen)
+        if agency not in agencies:
+            context = f" for {operation} in the week of {week}"
+            raise ParameterError([_unknown("agency", agency, agencies, context)])
+    tallies = dataset.tallies
+    mask = (tallies["operation"].astype(str) == operation) & (
+        tallies["period_start"] == pd.Timestamp(week)
+    )
+    if agency is not None:
+        mask &= tallies["agency"].astype(str) == agency
+    subset = tallies[mask]
+    return Selection(
+        operation=operation,
+        week=pd.Timestamp(week),
+        period_end=pd.Timestamp(subset["period_end"].max()),
+        agency=agency,
+        tallies=subset,
+    )
