@@ -25,7 +25,10 @@ __all__ = ["DEFAULT_CELL_TIMEOUT", "ExecutionFailed", "execute_notebook"]
 DEFAULT_CELL_TIMEOUT = 120
 """Seconds one cell may run before the report fails (``None`` waits for ever)."""
 
-KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+KERNEL_ARGUMENTS = [
+    "--HistoryManager.hist_file=:memory:",
+    "--IPKernelApp.log_level=ERROR",  # not the TCP-transport warning on every start
+]
 
 log = logging.getLogger(__name__)
 

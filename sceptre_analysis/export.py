@@ -1,0 +1,460 @@
+"""Executed notebooks → reader-facing HTML and PDF.
+
+The ``sceptre`` nbconvert template hides code and prompts, adds a title block and a
+build footer, and keeps the page self-contained (no scripts, images as data URIs), so
+the HTML reads offline and WeasyPrint can paginate it. The PDF is made from the same
+HTML in this process; no browser is needed.
+
+Both exporters are registered as nbconvert entry points (``--to sceptre_html`` and
+``--to sceptre_pdf``) and every option is a traitlet, so they take ``--Class.option=``
+flags and config files like any nbconvert exporter.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import importlib
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import nbformat
+from bs4 import BeautifulSoup
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Int, Unicode, default
+from traitlets.config import Config
+
+from . import __version__
+from .files import inside, write_atomic
+from .paths import TEMPLATES_DIR
+
+__all__ = [
+    "FORMATS",
+    "DropStderrPreprocessor",
+    "ExportResult",
+    "PangoMissingError",
+    "SceptreHTMLExporter",
+    "SceptrePDFExporter",
+    "build_time",
+    "export_notebook",
+    "load_weasyprint",
+]
+
+#: Format name → file extension, in the order files are written.
+FORMATS: dict[str, str] = {"html": ".html", "pdf": ".pdf"}
+
+PANGO_HELP = (
+    "WeasyPrint could not load the Pango text libraries, so no PDF was made "
+    "(the HTML report is unaffected). Install them, then export again:\n"
+    "  Debian/Ubuntu: sudo apt install libpango-1.0-0 libpangoft2-1.0-0 "
+    "libharfbuzz0b libharfbuzz-subset0\n"
+    "  macOS: brew install pango"
+)
+
+# Quarto / Jupyter Book tag names, plus papermill's injected cell.
+REMOVE_CELL_TAGS = ("remove-cell", "injected-parameters")
+REMOVE_INPUT_TAGS = ("remove-input",)
+REMOVE_OUTPUT_TAGS = ("remove-output",)
+
+
+# HTMLExporter's order without JavaScript and widget views, which cannot run in a report.
+DISPLAY_PRIORITY = (
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "text/vnd.mermaid",
+    "text/latex",
+    "text/plain",
+)
+
+
+class PangoMissingError(RuntimeError):
+    """WeasyPrint is installed but its system libraries (Pango, HarfBuzz) are not."""
+
+
+def _import_weasyprint() -> ModuleType:
+    """The bare import, kept separate so tests can simulate a system without Pango."""
+    return importlib.import_module("weasyprint")
+
+
+def load_weasyprint() -> ModuleType:
+    """Import WeasyPrint only when a PDF is wanted: HTML export must work without Pango."""
+    try:
+        return _import_weasyprint()
+    except OSError as exc:  # cffi's dlopen failure for libpango/libgobject/libharfbuzz
+        raise PangoMissingError(f"{PANGO_HELP}\n(cause: {exc})") from exc
+
+
+def build_time(source_date_epoch: int | None = None) -> datetime:
+    """The time stamped on a report: ``SOURCE_DATE_EPOCH`` when set, so rebuilds are identical."""
+    if source_date_epoch is None:
+        raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if not raw:
+            return datetime.now(UTC).replace(microsecond=0)
+        try:
+            source_date_epoch = int(raw)
+        except ValueError:
+            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds, got {raw!r}") from None
+    return datetime.fromtimestamp(source_date_epoch, UTC)
+
+
+class DropStderrPreprocessor(Preprocessor):
+    """Remove ``stderr`` stream outputs: warnings and progress bars are not for readers."""
+
+    def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [
+                out
+                for out in cell.get("outputs", [])
+                if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
+            ]
+        return cell, resources
+
+
+def _first_heading(nb: nbformat.NotebookNode) -> str | None:
+    """Text of the first level-1 heading in the markdown cells (ATX or setext)."""
+    for cell in nb.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        soup = BeautifulSoup(markdown2html_mistune(cell.source), "html.parser")
+        heading = soup.find("h1")
+        if heading is not None:
+            text = " ".join(heading.get_text(" ", strip=True).rstrip("¶").split())
+            if text:
+                return text
+    return None
+
+
+def _display_value(value: Any) -> str:
+    """Parameter values as a reader would write them: strings bare, the rest as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _heading_text(tag: Any) -> str:
+    for anchor in tag.select("a.anchor-link"):
+        anchor.decompose()
+    return " ".join(tag.get_text(" ", strip=True).split())
+
+
+class SceptreHTMLExporter(HTMLExporter):
+    """Self-contained, code-free HTML report from an executed notebook."""
+
+    export_from_notebook = "Sceptre HTML"
+
+    subtitle = Unicode(
+        "Checked, cited tallies from police knife-crime weeks of action (Operation Sceptre)",
+        help="Subtitle when the notebook's metadata.sceptre.subtitle is not set ('' for none).",
+    ).tag(config=True)
+
+    source_date_epoch = Int(
+        None,
+        allow_none=True,
+        help="Build time in Unix seconds; default: $SOURCE_DATE_EPOCH, else now (UTC).",
+    ).tag(config=True)
+
+    strip_inline_scripts = Bool(
+        True,
+        help="Also remove inline <script> elements and on* handlers (external ones always go).",
+    ).tag(config=True)
+
+    drop_duplicate_title = Bool(
+        True,
+        help="Remove the notebook's own H1 when it repeats the title block.",
+    ).tag(config=True)
+
+    wide_table_columns = Int(
+        8, help="Tables with more columns get the 'sceptre-wide' class (smaller print font)."
+    ).tag(config=True)
+
+    very_wide_table_columns = Int(
+        14, help="Tables with more columns get the 'sceptre-very-wide' class."
+    ).tag(config=True)
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "sceptre"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        # Only the packaged folder: a stray ./sceptre in the cwd must not win.
+        return [str(TEMPLATES_DIR)]
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".html"
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_stdin")
+    def _exclude_output_stdin_default(self) -> bool:
+        return True
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True
+
+    @default("exclude_anchor_links")
+    def _exclude_anchor_links_default(self) -> bool:
+        return True
+
+    @property
+    def default_config(self) -> Config:
+        c = super().default_config.copy()
+        c.merge(
+            Config(
+                {
+                    "TagRemovePreprocessor": {
+                        "enabled": True,
+                        "remove_cell_tags": list(REMOVE_CELL_TAGS),
+                        "remove_input_tags": list(REMOVE_INPUT_TAGS),
+                        "remove_all_outputs_tags": list(REMOVE_OUTPUT_TAGS),
+                        "remove_single_output_tags": list(REMOVE_OUTPUT_TAGS),
+                    },
+                    "DropStderrPreprocessor": {"enabled": True},
+                    # Scripts are stripped, so pick an output's static fallback instead.
+                    "NbConvertBase": {"display_data_priority": list(DISPLAY_PRIORITY)},
+                    # No code is shown, so the pygments stylesheet would be dead weight.
+                    "CSSHTMLHeaderPreprocessor": {"enabled": False},
+                    "HighlightMagicsPreprocessor": {"enabled": False},
+                }
+            )
+        )
+        return c
+
+    def _init_preprocessors(self) -> None:
+        super()._init_preprocessors()
+        self.register_preprocessor(DropStderrPreprocessor)
+
+    def default_filters(self) -> Any:
+        yield from super().default_filters()
+        yield ("sceptre_base64", _image_base64)
+
+    def _preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[Any, dict]:
+        """After tag removal, gather what the title block and footer show."""
+        nb, resources = super()._preprocess(nb, resources)
+        resources["sceptre"] = self.report_context(nb, resources)
+        return nb, resources
+
+    def report_context(self, nb: nbformat.NotebookNode, resources: dict) -> dict[str, Any]:
+        """Title, subtitle, parameters and build stamp for one notebook."""
+        meta = nb.metadata.get("sceptre", {}) or {}
+        name = (resources.get("metadata") or {}).get("name") or "Notebook"
+        title = meta.get("title") or _first_heading(nb) or name
+        params = meta.get("parameters")
+        if params is None:
+            params = (nb.metadata.get("papermill", {}) or {}).get("parameters") or {}
+        if not isinstance(params, Mapping):
+            params = {}
+        built = build_time(self.source_date_epoch)
+        return {
+            "title": str(title),
+            "subtitle": str(meta.get("subtitle") or self.subtitle),
+            "parameters": [(str(k), _display_value(v)) for k, v in params.items()],
+            "version": __version__,
+            "data_hash": str(meta["data_hash"]) if meta.get("data_hash") else "",
+            "build_time_display": built.strftime("%Y-%m-%d %H:%M UTC"),
+            "build_time_w3c": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict | None = None, **kw: Any
+    ) -> tuple[str, dict]:
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return self.postprocess_html(html, resources), resources
+
+    def postprocess_html(self, html: str, resources: dict) -> str:
+        """Make the page self-contained and print-ready; deterministic for the same input."""
+        soup = BeautifulSoup(html, "html.parser")
+        for script in soup.find_all("script"):
+            if script.get("src") or self.strip_inline_scripts:
+                script.decompose()
+        for link in soup.find_all("link", href=True):
+            if re.match(r"^(https?:)?//", link["href"]):
+                link.decompose()
+        if self.strip_inline_scripts:
+            for tag in soup.find_all(True):
+                for attr in [a for a in tag.attrs if a.lower().startswith("on")]:
+                    del tag[attr]
+        main = soup.find("main")
+        if main is not None:
+            # Cells whose input is hidden and that printed nothing leave empty boxes.
+            for cell in main.select("div.jp-CodeCell.jp-mod-noOutputs"):
+                cell.decompose()
+            if self.drop_duplicate_title:
+                title = resources.get("sceptre", {}).get("title", "")
+                for heading in main.find_all("h1"):
+                    if _heading_text(copy.copy(heading)) == " ".join(title.split()):
+                        heading.decompose()
+                        break
+            for table in main.find_all("table"):
+                columns = max(
+                    (len(row.find_all(["td", "th"])) for row in table.find_all("tr")), default=0
+                )
+                _add_break_opportunities(soup, table)
+                if columns > self.very_wide_table_columns:
+                    table["class"] = [*table.get("class", []), "sceptre-very-wide"]
+                elif columns > self.wide_table_columns:
+                    table["class"] = [*table.get("class", []), "sceptre-wide"]
+        return str(soup)
+
+
+_BREAK_AFTER = re.compile(r"(?<=[_/])(?=\w)")
+
+
+def _add_break_opportunities(soup: BeautifulSoup, table: Any) -> None:
+    """Put ``<wbr>`` after ``_`` and ``/`` in cells, so snake_case headers wrap at a seam."""
+    for text in list(table.find_all(string=_BREAK_AFTER)):
+        if text.parent is None or text.parent.name in {"style", "script"}:
+            continue
+        pieces = _BREAK_AFTER.split(str(text))
+        replacement: list[Any] = []
+        for index, piece in enumerate(pieces):
+            if index:
+                replacement.append(soup.new_tag("wbr"))
+            replacement.append(soup.new_string(piece))
+        text.replace_with(*replacement)
+
+
+def _image_base64(output: Any, mime: str) -> str:
+    """Base64 payload for a data URI: PNG/JPEG already are base64, SVG is text."""
+    data = output.get("data", {}).get(mime, "")
+    if isinstance(data, list):
+        data = "".join(data)
+    if mime == "image/svg+xml":
+        return base64.b64encode(data.encode("utf-8")).decode("ascii")
+    return re.sub(r"\s+", "", data)
+
+
+class SceptrePDFExporter(SceptreHTMLExporter):
+    """The same report as an A4 PDF, laid out by WeasyPrint in this process."""
+
+    export_from_notebook = "Sceptre PDF"
+    output_mimetype = "application/pdf"
+
+    pdf_identifier = Bool(
+        True, help="Write a content-derived PDF /ID (stable across identical builds)."
+    ).tag(config=True)
+    uncompressed_pdf = Bool(False, help="Leave PDF streams uncompressed (debugging).").tag(
+        config=True
+    )
+    pdf_variant = Unicode(
+        None, allow_none=True, help="WeasyPrint PDF variant, e.g. 'pdf/a-3b' or 'pdf/ua-1'."
+    ).tag(config=True)
+    allow_network = Bool(
+        False, help="Let WeasyPrint fetch http(s) resources; off so builds are offline."
+    ).tag(config=True)
+    base_url = Unicode(
+        None, allow_none=True, help="Base for relative links; default: the notebook's folder."
+    ).tag(config=True)
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict | None = None, **kw: Any
+    ) -> tuple[bytes, dict]:
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        resources["output_extension"] = self.file_extension
+        return self.html_to_pdf(html, resources), resources
+
+    def html_to_pdf(self, html: str, resources: dict | None = None) -> bytes:
+        """Lay out already-rendered report HTML; raises PangoMissingError without Pango."""
+        weasyprint = load_weasyprint()
+        base = self.base_url
+        if base is None:
+            path = ((resources or {}).get("metadata") or {}).get("path") or os.getcwd()
+            base = Path(path).resolve().as_uri() + "/"
+        protocols = None if self.allow_network else {"data", "file"}
+        fetcher = weasyprint.urls.URLFetcher(allowed_protocols=protocols)
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
+        return document.write_pdf(
+            pdf_identifier=self.pdf_identifier,
+            uncompressed_pdf=self.uncompressed_pdf,
+            pdf_variant=self.pdf_variant,
+        )
+
+
+@dataclass
+class ExportResult:
+    """What one export wrote, and which formats failed for a reason a person can fix."""
+
+    outputs: dict[str, Path] = field(default_factory=dict)  # format -> written file
+    errors: dict[str, str] = field(default_factory=dict)  # format -> human message
+
+
+def export_notebook(
+    nb: nbformat.NotebookNode | Path,
+    out_dir: Path,
+    stem: str,
+    formats: Sequence[str] = ("html", "pdf"),
+    *,
+    resources: dict | None = None,
+    config: Config | None = None,
+) -> ExportResult:
+    """Write ``stem.html`` / ``stem.pdf`` into ``out_dir``, rendering the HTML only once.
+
+    A missing Pango library is reported in ``errors["pdf"]`` (the HTML is still
+    written); any other failure raises.
+    """
+    wanted = list(dict.fromkeys(str(f).lower() for f in formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        problem = f"unknown export format(s) {unknown!r}" if unknown else "no export format given"
+        raise ValueError(f"{problem}; valid formats: {', '.join(FORMATS)}")
+    targets = {fmt: inside(Path(out_dir), stem + FORMATS[fmt]) for fmt in wanted}
+
+    resources = dict(resources or {})
+    metadata = dict(resources.get("metadata") or {})
+    if isinstance(nb, (str, Path)):
+        source = Path(nb)
+        notebook = nbformat.read(source, as_version=4)
+        metadata.setdefault("name", source.stem)
+        metadata.setdefault("path", str(source.resolve().parent))
+    else:
+        notebook = nb
+        metadata.setdefault("name", stem)
+    resources["metadata"] = metadata
+
+    html_exporter = SceptreHTMLExporter(config=config)
+    html, resources = html_exporter.from_notebook_node(notebook, resources=resources)
+
+    result = ExportResult()
+    for fmt in wanted:
+        if fmt == "html":
+            result.outputs[fmt] = write_atomic(targets[fmt], html)
+        elif fmt == "pdf":
+            try:
+                pdf = SceptrePDFExporter(config=config).html_to_pdf(html, resources)
+            except PangoMissingError as exc:
+                result.errors[fmt] = str(exc)
+                continue
+            result.outputs[fmt] = write_atomic(targets[fmt], pdf)
+    return result
