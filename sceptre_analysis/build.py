@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 
 from . import __version__, paths
 from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook
 from .export import export_notebook
 from .files import inside, safe_name, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
+from .narrative import format_period
 from .params import HIDDEN_PARAMETERS, ParameterError, check_parameters
 
 __all__ = [
@@ -139,15 +141,31 @@ def prepare(
     return notebook, parameters, dataset
 
 
+def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:
+    """ "9 to 15 November 2020" for the operation week a report covers, when it names one."""
+    operation, week = parameters.get("operation"), parameters.get("week")
+    if not operation or not week:
+        return str(week or "")
+    tallies = dataset.tallies
+    rows = tallies[
+        (tallies["operation"].astype(str) == str(operation))
+        & (tallies["period_start"] == pd.Timestamp(str(week)))
+    ]
+    if rows.empty:
+        return str(week)
+    return format_period(rows["period_start"].min(), rows["period_end"].max())
+
+
 def report_metadata(
     notebook: Path, parameters: Mapping[str, Any], dataset: Dataset
 ) -> dict[str, Any]:
     """What the export shows in the title block and footer."""
     source = nbformat.read(notebook, as_version=4).metadata.get("sceptre", {})
     visible = {k: v for k, v in parameters.items() if k not in HIDDEN_PARAMETERS}
+    fields = {**visible, "period": _period_text(dataset, parameters)}
     return {
-        "title": _format_template(source.get("title", notebook.stem), visible),
-        "subtitle": _format_template(source.get("subtitle", ""), visible),
+        "title": _format_template(source.get("title", notebook.stem), fields),
+        "subtitle": _format_template(source.get("subtitle", ""), fields),
         "parameters": visible,
         "data_hash": dataset.fingerprint(),
         "notebook": notebook.name,

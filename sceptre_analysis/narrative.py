@@ -7,7 +7,6 @@ of the data so that the prose always says exactly what the data says.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -33,7 +32,13 @@ def _inflect() -> inflect.engine:
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    """None, NaN, NA and NaT alike: blank cells arrive as any of them."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and other containers are values, not blanks
+        return False
 
 
 def format_number(value: float | int) -> str:

@@ -120,10 +120,10 @@ def _echoes(
     for row in elsewhere.itertuples(index=False):
         label = str(labels.get(str(row.measure), row.measure)).lower()
         if str(row.agency) == group_key["agency"]:
-            where = f"{label} ({row.area})"
+            where = f"{label} ({row.area}; line {int(row.line)})"
         else:
-            where = f"{label} for the {row.agency} ({row.area})"
-        notes.append(f"{where}, line {int(row.line)}")
+            where = f"{label} for the {row.agency} ({row.area}; line {int(row.line)})"
+        notes.append(where)
     return notes
 
 
@@ -190,7 +190,7 @@ def _group_rows(
                 echoes = _echoes(claim.value, group_key, pool, labels)
                 if echoes:
                     message += (
-                        f" {format_value(claim.value, unit)} is the figure for "
+                        f" {format_value(claim.value, unit)} is also the figure given for "
                         f"{join_words(echoes)}: most likely that figure was attributed to "
                         "the wrong force or measure."
                     )

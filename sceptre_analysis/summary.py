@@ -107,6 +107,7 @@ def chosen_figures(
                 "per_day": float(best["value"]) / days if info["unit"] != "days" else pd.NA,
                 "source_id": item.chosen_source,
                 "line": None if best["derived"] else int(best["line"]),
+                "lines": list(best["lines"]) if best["derived"] else [int(best["line"])],
                 "status": str(item.status),
                 "explanation": item.explanation,
             }
@@ -138,12 +139,10 @@ def headline_table(figures: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                 for p, u in zip(shown["per_day"], shown["unit"], strict=True)
             ],
             "Source": [
-                f"{names.get(s, s)}, line {line}"
-                if line is not None and not pd.isna(line)
-                else f"{names.get(s, s)}, derived: {basis}"
-                for s, line, basis in zip(
-                    shown["source_id"], shown["line"], shown["basis"], strict=True
-                )
+                f"{names.get(s, s)} (line {lines[0]})"
+                if len(lines) == 1
+                else f"{names.get(s, s)} (sum of lines {join_words([str(n) for n in lines])})"
+                for s, lines in zip(shown["source_id"], shown["lines"], strict=True)
             ],
             "Check": [
                 "sources disagree (see source check)" if st == "conflict" else "consistent"
@@ -170,11 +169,11 @@ def lede_html(figures: pd.DataFrame, selection: Selection) -> Markup:
         opening += f" ({area})"
     actions = []
     if by_category.get("seizures"):
-        actions.append(f"recovered or seized {join_words(by_category['seizures'])}")
+        actions.append(f"{subject} recovered or seized {join_words(by_category['seizures'])}")
     if by_category.get("enforcement"):
-        actions.append(f"recorded {join_words(by_category['enforcement'])}")
+        actions.append(f"the sources record {join_words(by_category['enforcement'])}")
     if actions:
-        sentences.append(f"{opening}, {subject} {join_words(actions)}.")
+        sentences.append(f"{opening}, {join_words(actions)}.")
     else:
         sentences.append(f"{opening}, the sources give no figures for {selection.agency}.")
     total = figures[figures["measure"] == "weapons_total"]
@@ -201,10 +200,47 @@ def lede_html(figures: pd.DataFrame, selection: Selection) -> Markup:
     return Markup("<p class='lede'>{}</p>").format(" ".join(sentences))
 
 
+def chart_title(figures: pd.DataFrame, shown: pd.DataFrame, measures: pd.DataFrame) -> str:
+    """A title that states the finding: a component's share of its total, else the lead.
+
+    "Knives were 76% of the 245 weapons recovered"; "Arrests outnumbered people
+    referred to intervention programmes 23 to 1".
+    """
+    by_measure = figures.set_index("measure")
+    for total in measures.itertuples(index=False):
+        parts = [p for p in total.total_of if p in set(shown["measure"])]
+        if not parts or total.measure not in by_measure.index:
+            continue
+        total_value = float(by_measure.loc[total.measure, "value"])
+        part = max(parts, key=lambda p: float(by_measure.loc[p, "value"]))
+        if total_value:
+            share = float(by_measure.loc[part, "value"]) / total_value
+            noun_plural = by_measure.loc[part, "figure"].split(" ", 1)[-1]
+            return (
+                f"{noun_plural[0].upper()}{noun_plural[1:]} were {share:.0%} of the "
+                f"{by_measure.loc[total.measure, 'figure']} recovered"
+            )
+    first, second = shown.iloc[0], shown.iloc[1]
+    ratio = first["value"] / second["value"] if second["value"] else 0
+    if ratio >= 2:
+        return f"{first['label']} outnumbered {second['label'].lower()} {ratio:.0f} to 1"
+    return f"{first['figure'][0].upper()}{first['figure'][1:]}: the largest figure"
+
+
 def figures_chart(
-    figures: pd.DataFrame, categories: list[str], *, source: str, colour: int = 0
+    figures: pd.DataFrame,
+    categories: list[str],
+    *,
+    source: str,
+    colour: int = 0,
+    measures: pd.DataFrame | None = None,
 ) -> tuple[Figure, str] | None:
-    """A bar chart of the chosen count figures in ``categories``, titled with its finding."""
+    """A bar chart of the chosen count figures in ``categories``, titled with its finding.
+
+    ``None`` when fewer than two figures qualify: a one-bar chart tells nothing.
+    """
+    if measures is None:
+        measures = pd.DataFrame({"measure": [], "total_of": []})
     shown = figures[
         figures["category"].astype(str).isin(categories)
         & (figures["unit"].astype(str) == "count")
@@ -212,21 +248,10 @@ def figures_chart(
     ]
     if shown.empty:
         return None
+    if len(shown) < 2:
+        return None  # one bar says nothing the headline table does not
     shown = shown.sort_values("value", ascending=False)
-    top = shown.iloc[0]
-    rest = len(shown) - 1
-    if rest:
-        title = (
-            f"{top['figure'][0].upper()}{top['figure'][1:]}: the largest of {len(shown)} figures"
-        )
-        if len(shown) == 2:
-            ratio = top["value"] / shown.iloc[1]["value"] if shown.iloc[1]["value"] else 0
-            if ratio >= 2:
-                title = (
-                    f"{top['label']} outnumbered {shown.iloc[1]['label'].lower()} {ratio:.0f} to 1"
-                )
-    else:
-        title = f"{top['figure'][0].upper()}{top['figure'][1:]}"
+    title = chart_title(figures, shown, measures)
     labels = list(shown["label"])
     values = [float(v) for v in shown["value"]]
     fig = charts.bar_chart(labels, values, title=title, source=source, colour=colour)
@@ -238,11 +263,17 @@ def other_agencies_table(dataset: Dataset, selection: Selection) -> pd.DataFrame
     rec = reconciliation(dataset, selection)
     rec = rec[(rec["agency"].astype(str) != selection.agency) & (rec["measure"] != "(whole list)")]
     rec = rec[~rec["measure"].isin(["operation_days"])]
+    doubtful = {
+        (str(row.agency), str(row.area)): row.label
+        for row in reconciliation(dataset, selection).itertuples(index=False)
+        if str(row.status) == "scope"
+    }
     measures = dataset.measures.set_index("measure")
     names = _source_names(dataset)
     rows = []
     for item in rec.itertuples(index=False):
         info = measures.loc[item.measure]
+        note = doubtful.get((str(item.agency), str(item.area)), "")
         rows.append(
             {
                 "Agency": str(item.agency),
@@ -250,9 +281,11 @@ def other_agencies_table(dataset: Dataset, selection: Selection) -> pd.DataFrame
                 "Measure": info["label"],
                 "Figure": format_value(item.chosen, str(info["unit"])),
                 "Source": names.get(str(item.chosen_source), str(item.chosen_source)),
+                "Note": f"scope doubtful: {note}" if note else "",
             }
         )
-    return pd.DataFrame(rows, columns=["Agency", "Area (as stated)", "Measure", "Figure", "Source"])
+    columns = ["Agency", "Area (as stated)", "Measure", "Figure", "Source", "Note"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def conflicts_html(rec: pd.DataFrame, *, heading_level: int = 3) -> Markup:
@@ -348,14 +381,46 @@ def sources_html(dataset: Dataset, source_ids: list[str] | None = None) -> Marku
     return Markup("<ol class='sources'>{}</ol>").format(Markup("").join(items))
 
 
-def table_html(frame: pd.DataFrame, *, caption: str = "") -> Markup:
-    """A plain, escaped HTML table (pandas escapes cell text; no index column)."""
+NUMERIC_COLUMNS = frozenset({"Line", "Figure", "Per day", "Value", "Holds"})
+"""Columns shown right-aligned: figures line up by their last digit."""
+
+
+def table_html(
+    frame: pd.DataFrame, *, caption: str = "", quote_columns: tuple[str, ...] = ("Quote",)
+) -> Markup:
+    """An escaped HTML table: text left, figures right, quotes marked; no index column.
+
+    Built with markupsafe rather than ``DataFrame.to_html`` so each column gets
+    its alignment class, and every cell is escaped whatever the data holds.
+    """
     if frame.empty:
         return Markup("<p class='empty'>None.</p>")
-    html = frame.to_html(index=False, escape=True, border=0, classes=["dataframe", "report"])
-    if caption:
-        html = html.replace(">", Markup("><caption>{}</caption>").format(caption), 1)
-    return Markup(html)
+
+    def css(column: str) -> str:
+        if column in NUMERIC_COLUMNS:
+            return "num"
+        return "quote" if column in quote_columns else ""
+
+    classes = [css(str(column)) for column in frame.columns]
+    head = Markup("").join(
+        Markup("<th class='{}'>{}</th>").format(c, column)
+        for c, column in zip(classes, frame.columns, strict=True)
+    )
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(
+            Markup("").join(
+                Markup("<td class='{}'>{}</td>").format(
+                    c, f"“{value}”" if c == "quote" and value else ("" if pd.isna(value) else value)
+                )
+                for c, value in zip(classes, row, strict=True)
+            )
+        )
+        for row in frame.itertuples(index=False)
+    )
+    caption_html = Markup("<caption>{}</caption>").format(caption) if caption else ""
+    return Markup(
+        "<table class='dataframe report'>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>"
+    ).format(caption_html, head, body)
 
 
 def source_line(dataset: Dataset, figures: pd.DataFrame) -> str:
