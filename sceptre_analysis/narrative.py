@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
-import inflect
+import inflection
 import pandas as pd
 
 __all__ = [
@@ -24,11 +23,6 @@ __all__ = [
     "plural",
     "spell_small",
 ]
-
-
-@cache
-def _inflect() -> inflect.engine:
-    return inflect.engine()
 
 
 def _is_missing(value: Any) -> bool:
@@ -69,13 +63,16 @@ def plural(noun: str, count: float | int, plural_form: str | None = None) -> str
         return noun
     if plural_form:
         return plural_form
-    return _inflect().plural_noun(noun) or noun
+    return inflection.pluralize(noun) or noun
+
+
+_SMALL_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def spell_small(number: int) -> str:
     """Style-guide numbers: one to nine in words, 10 and above in figures."""
     if 0 <= number < 10 and float(number).is_integer():
-        return str(_inflect().number_to_words(int(number)))
+        return _SMALL_NUMBERS[int(number)]
     return format_number(number)
 
 

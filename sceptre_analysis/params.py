@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from papermill.inspection import inspect_notebook
 
 from .load import Dataset
 from .narrative import join_words
@@ -54,6 +53,8 @@ class Parameter:
 
 def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     """Parameters declared in the notebook's ``parameters`` cell, with their defaults."""
+    from papermill.inspection import inspect_notebook  # heavy; not needed inside kernels
+
     found = inspect_notebook(str(notebook))
     parameters = {}
     for name, info in found.items():
