@@ -43,7 +43,6 @@ STYLE = {
     "svg.fonttype": "none",  # real text in the SVG: selectable, searchable, sharp
     "svg.hashsalt": "sceptre-analysis",  # stable element ids: reproducible HTML
     "figure.dpi": 100,
-    "savefig.bbox": "tight",
 }
 
 
@@ -75,6 +74,7 @@ def bar_chart(
         raise ValueError("labels, values and qualifiers must have the same length")
     order = sorted(range(len(values)), key=lambda i: values[i])
     with house_style():
+        own_figure = ax is None
         if ax is None:
             fig = Figure(
                 figsize=(WIDTH_INCHES, 1.2 + 0.5 * max(len(values), 1)), layout="constrained"
@@ -92,7 +92,7 @@ def bar_chart(
         ax.set_yticks(list(positions), [textwrap.fill(labels[i], 28) for i in order])
         ax.tick_params(axis="y", length=0)
         ax.set_xticks([])
-        ax.spines[["bottom", "left"]].set_visible(False)
+        ax.spines[:].set_visible(False)
         peak = max(values) if values else 1
         ax.set_xlim(0, peak * 1.18 if peak else 1)
         for bar, i in zip(bars, order, strict=True):
@@ -112,6 +112,12 @@ def bar_chart(
             textwrap.fill(title, 70), x=0.01, ha="left", fontweight="bold", color=TEXT_COLOUR
         )
         fig.supxlabel(f"Source: {source}", x=0.01, ha="left", fontsize=8, color=MUTED)
+        if own_figure:
+            # Settle the constrained layout, then freeze it: otherwise every save
+            # re-runs it and nudges the bars, and the SVG differs between builds.
+            for _ in range(3):
+                fig.draw_without_rendering()
+            fig.set_layout_engine("none")
     return fig
 
 

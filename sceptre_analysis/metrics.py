@@ -115,7 +115,9 @@ def with_derived(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
 
 def per_day_rates(tallies: pd.DataFrame) -> pd.DataFrame:
     """Each exact count over the days of its stated period (1,002 arrests / 7 ≈ 143 a day)."""
-    counts = tallies[(tallies["unit"].astype(str) != "days")].copy()
+    counts = tallies[
+        (tallies["unit"].astype(str) != "days") & (tallies["qualifier"].astype(str) == "")
+    ].copy()
     counts["days"] = [
         period_days(start, end)
         for start, end in zip(counts["period_start"], counts["period_end"], strict=True)
@@ -198,7 +200,7 @@ def check_hedges(
         if not evidence.empty:
             best = evidence.iloc[0]
             holds = hedge_holds(qualifiers[str(claim.qualifier)], float(claim.value), best.value)
-            basis = best["basis"] or f"stated on line {best['line']}"
+            basis = best["basis"] or f"stated on line {int(best['line'])}"
             record.update(
                 exact=best.value,
                 basis=f"{basis} ({best['source_id']})",

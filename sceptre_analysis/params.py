@@ -51,6 +51,16 @@ class Parameter:
     help: str
 
 
+def _type_name(inferred: object, default: object) -> str:
+    """The declared type, or for an unannotated ``count = 3`` the type of its default.
+
+    papermill reports an unannotated parameter's type as the string ``"None"``.
+    """
+    if inferred and str(inferred) != "None":
+        return str(inferred)
+    return type(default).__name__ if default is not None else "str"
+
+
 def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     """Parameters declared in the notebook's ``parameters`` cell, with their defaults."""
     from papermill.inspection import inspect_notebook  # heavy; not needed inside kernels
@@ -65,7 +75,7 @@ def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
             default = default_source
         parameters[name] = Parameter(
             name=name,
-            type=str(info.get("inferred_type_name") or type(default).__name__),
+            type=_type_name(info.get("inferred_type_name"), default),
             default=default,
             help=str(info.get("help") or ""),
         )
@@ -166,12 +176,13 @@ def check_parameters(
         except ValueError as error:
             problems.append(f"Parameter {name!r} of {notebook.stem}: {error}.")
     if dataset is not None:
-        for name in CHOICES:
+        for name in CHOICES:  # in order: an unknown operation makes its weeks moot
             if name not in merged or merged[name] in (None, ""):
                 continue
             valid = allowed_values(name, dataset, merged)
             if str(merged[name]) not in valid:
                 problems.append(_unknown(name, merged[name], valid))
+                break
     if problems:
         raise ParameterError(problems)
     return merged

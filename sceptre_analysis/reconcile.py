@@ -222,7 +222,8 @@ def _group_rows(
             if hedges and exact:
                 explanation += (
                     f": {join_words(sorted({f'“{c.text}”' for c in hedges}))} "
-                    f"{'holds' if len(hedges) == 1 else 'hold'} against {chosen.text}"
+                    f"{'holds' if len({c.text for c in hedges}) == 1 else 'hold'} "
+                    f"against {chosen.text}"
                 )
                 if chosen.derived:
                     basis = group[group["derived"].astype(bool)]["basis"].iloc[0]

@@ -59,6 +59,11 @@ def chosen_figures(
     """
     agency = agency or selection.agency
     rec = reconciliation(dataset, selection)
+    doubtful = {
+        str(row.area): row.explanation
+        for row in rec.itertuples(index=False)
+        if str(row.agency) == agency and str(row.status) == "scope"
+    }
     rec = rec[(rec["agency"].astype(str) == agency) & (rec["measure"] != "(whole list)")]
     measures = dataset.measures.set_index("measure")
     pool = with_derived(dataset.tallies, dataset.measures)
@@ -108,8 +113,8 @@ def chosen_figures(
                 "source_id": item.chosen_source,
                 "line": None if best["derived"] else int(best["line"]),
                 "lines": list(best["lines"]) if best["derived"] else [int(best["line"])],
-                "status": str(item.status),
-                "explanation": item.explanation,
+                "status": "scope" if str(item.area) in doubtful else str(item.status),
+                "explanation": doubtful.get(str(item.area), item.explanation),
             }
         )
     return pd.DataFrame(rows)
@@ -119,6 +124,13 @@ def _source_names(dataset: Dataset) -> dict[str, str]:
     return {
         str(row.source_id): str(row.publisher) for row in dataset.sources.itertuples(index=False)
     }
+
+
+CHECK_WORDS = {
+    "conflict": "sources disagree (see source check)",
+    "scope": "scope doubtful (see source check)",
+    "consistent": "consistent",
+}
 
 
 def headline_table(figures: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
@@ -144,10 +156,7 @@ def headline_table(figures: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                 else f"{names.get(s, s)} (sum of lines {join_words([str(n) for n in lines])})"
                 for s, lines in zip(shown["source_id"], shown["lines"], strict=True)
             ],
-            "Check": [
-                "sources disagree (see source check)" if st == "conflict" else "consistent"
-                for st in shown["status"]
-            ],
+            "Check": [CHECK_WORDS.get(status, status) for status in shown["status"]],
         }
     )
     return table.reset_index(drop=True)

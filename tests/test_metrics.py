@@ -1,0 +1,225 @@
+"""Derived figures on the seed data: totals from parts, per-day rates, shares, hedge checks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sceptre_analysis.load import QUALIFIERS
+from sceptre_analysis.metrics import (
+    check_hedges,
+    derived_totals,
+    hedge_holds,
+    per_day_rates,
+    period_days,
+    shares,
+)
+
+MET = "Metropolitan Police Service"
+MET_RELEASE = "met-release-2020-11-19"
+COMET = "surrey-comet-sceptre"
+
+
+def _rows(frame: pd.DataFrame, **where: object) -> pd.DataFrame:
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= frame[column].astype(str) == str(value)
+    return frame[mask]
+
+
+# ---- derived totals ------------------------------------------------------------------------------
+
+
+def test_met_weapons_total_is_knives_plus_other_weapons_from_each_source(seed_dataset):
+    totals = derived_totals(seed_dataset.tallies, seed_dataset.measures)
+    met = _rows(totals, agency=MET, measure="weapons_total")
+
+    assert sorted(met["source_id"]) == sorted([MET_RELEASE, COMET])
+    assert list(met["value"]) == [245.0, 245.0]
+    assert set(met["basis"]) == {"187 knives + 58 other offensive weapons"}
+    lines = dict(zip(met["source_id"], met["lines"], strict=True))
+    assert lines == {MET_RELEASE: [6, 7], COMET: [15, 16]}
+    assert met["derived"].all()
+
+
+def test_no_total_is_derived_where_a_source_states_only_the_total(seed_dataset):
+    totals = derived_totals(seed_dataset.tallies, seed_dataset.measures)
+
+    assert _rows(totals, agency="British Transport Police").empty
+    assert set(totals["agency"].astype(str)) == {MET, "All forces"}
+
+
+def test_total_is_not_derived_from_a_hedged_part(make_dataset):
+    dataset = make_dataset(
+        [
+            ("Test Police", "knives", "100", "more than", "release"),
+            ("Test Police", "other_offensive_weapons", "20", "", "release"),
+        ]
+    )
+
+    assert derived_totals(dataset.tallies, dataset.measures).empty
+
+
+def test_total_is_not_derived_from_parts_stated_by_different_sources(make_dataset):
+    dataset = make_dataset(
+        [
+            ("Test Police", "knives", "100", "", "release"),
+            ("Test Police", "other_offensive_weapons", "20", "", "paper"),
+        ]
+    )
+
+    assert derived_totals(dataset.tallies, dataset.measures).empty
+
+
+# ---- per-day rates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        ("2020-11-09", "2020-11-15", 7),
+        ("2020-11-09", "2020-11-09", 1),
+        ("2020-10-28", "2020-11-03", 7),
+        ("2020-12-28", "2021-01-03", 7),
+        ("2020-02-28", "2020-03-01", 3),  # leap year
+    ],
+)
+def test_period_days_counts_both_ends(start, end, days):
+    assert period_days(start, end) == days
+
+
+def test_met_arrests_per_day_over_nine_to_fifteen_november(seed_dataset):
+    rates = per_day_rates(seed_dataset.tallies)
+    arrests = _rows(rates, agency=MET, measure="arrests", source_id=MET_RELEASE, qualifier="")
+
+    assert len(arrests) == 1
+    row = arrests.iloc[0]
+    assert row["value"] == 1002
+    assert row["days"] == 7
+    assert round(row["per_day"], 1) == 143.1
+
+
+def test_per_day_rates_leave_out_lengths_of_the_operation(seed_dataset):
+    rates = per_day_rates(seed_dataset.tallies)
+
+    assert "operation_days" not in set(rates["measure"].astype(str))
+    btp_searches = _rows(rates, agency="British Transport Police", measure="searches")
+    assert round(float(btp_searches["per_day"].iloc[0]), 2) == round(258 / 7, 2)
+
+
+def test_per_day_rates_are_computed_from_exact_figures_only(seed_dataset):
+    rates = per_day_rates(seed_dataset.tallies)
+
+    assert set(rates["qualifier"].astype(str)) == {""}
+
+
+# ---- shares --------------------------------------------------------------------------------------
+
+
+def test_knives_share_of_met_weapons_is_187_of_245(seed_dataset):
+    table = shares(seed_dataset.tallies, seed_dataset.measures)
+    met = _rows(table, agency=MET, source_id=MET_RELEASE, of="weapons_total")
+    share = dict(zip(met["measure"], met["share"], strict=True))
+
+    assert share["knives"] == pytest.approx(187 / 245)
+    assert share["other_offensive_weapons"] == pytest.approx(58 / 245)
+    assert sum(share.values()) == pytest.approx(1.0)
+    assert set(met["total"]) == {245.0}
+
+
+# ---- hedges --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("comparison", "stated", "actual", "holds"),
+    [
+        ("=", 240, 240, True),
+        ("=", 240, 245, False),
+        (">", 240, 245, True),
+        (">", 240, 240, False),  # "more than 240" is not 240
+        (">", 240, 239, False),
+        (">=", 240, 240, True),
+        (">=", 240, 239, False),
+        ("<", 300, 245, True),
+        ("<", 245, 245, False),
+        ("<=", 245, 245, True),
+        ("<=", 245, 246, False),
+        ("~", 240, 264, True),  # "about": within 10 % either side
+        ("~", 240, 216, True),
+        ("~", 240, 265, False),
+        ("~", 240, 215, False),
+        ("<~", 240, 230, True),  # "almost 240": a little under
+        ("<~", 240, 216, True),
+        ("<~", 240, 240, False),
+        ("<~", 240, 241, False),
+        ("<~", 240, 215, False),
+    ],
+)
+def test_hedge_holds(comparison, stated, actual, holds):
+    assert hedge_holds(comparison, stated, actual) is holds
+
+
+def test_every_qualifier_in_the_data_has_a_known_comparison():
+    for comparison in set(QUALIFIERS.values()):
+        hedge_holds(comparison, 10, 10)  # must not raise
+
+
+def test_hedge_holds_rejects_an_unknown_comparison_listing_the_valid_ones():
+    with pytest.raises(ValueError, match=r"unknown comparison '!='.*'<='"):
+        hedge_holds("!=", 1, 2)
+
+
+def test_check_hedges_on_the_seed_data(seed_dataset):
+    checks = check_hedges(seed_dataset.tallies, seed_dataset.measures, QUALIFIERS)
+    by_line = checks.set_index("line")
+
+    assert sorted(by_line.index) == [2, 3, 10]
+    assert by_line["holds"].tolist() == [True, True, True]
+    weapons = by_line.loc[2]
+    assert weapons["claim"] == "more than 240 weapons"
+    assert weapons["exact"] == 245
+    assert "187 knives + 58 other offensive weapons" in weapons["basis"]
+    assert "holds against 245" in weapons["verdict"]
+    arrests = by_line.loc[3]
+    assert arrests["claim"] == "over 1,000 arrests"
+    assert arrests["exact"] == 1002
+    assert "holds against 1,002" in arrests["verdict"]
+
+
+def test_check_hedges_prefers_the_claims_own_source_as_evidence(seed_dataset):
+    checks = check_hedges(seed_dataset.tallies, seed_dataset.measures, QUALIFIERS)
+    comet = checks[checks["line"] == 10].iloc[0]
+
+    assert comet["basis"].endswith(f"({COMET})")
+
+
+def test_check_hedges_cites_whole_line_numbers(seed_dataset):
+    checks = check_hedges(seed_dataset.tallies, seed_dataset.measures, QUALIFIERS)
+    arrests = checks[checks["line"] == 3].iloc[0]
+
+    assert arrests["basis"] == f"stated on line 9 ({MET_RELEASE})"
+
+
+def test_check_hedges_reports_a_hedge_that_fails(make_dataset):
+    dataset = make_dataset(
+        [
+            ("Test Police", "weapons_total", "300", "more than", "release"),
+            ("Test Police", "knives", "187", "", "release"),
+            ("Test Police", "other_offensive_weapons", "58", "", "release"),
+        ]
+    )
+    checks = check_hedges(dataset.tallies, dataset.measures, QUALIFIERS)
+
+    assert len(checks) == 1
+    row = checks.iloc[0]
+    assert bool(row["holds"]) is False
+    assert row["exact"] == 245
+    assert "does NOT hold against 245" in row["verdict"]
+
+
+def test_check_hedges_without_exact_evidence_leaves_holds_missing(make_dataset):
+    dataset = make_dataset([("Test Police", "arrests", "50", "about", "paper")])
+    checks = check_hedges(dataset.tallies, dataset.measures, QUALIFIERS)
+
+    assert pd.isna(checks.iloc[0]["holds"])
+    assert checks.iloc[0]["verdict"] == "no exact figure to check against"

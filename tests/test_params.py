@@ -1,0 +1,181 @@
+"""Notebook parameters: coerced, then checked against the data before a kernel starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from sceptre_analysis.params import (
+    ParameterError,
+    allowed_values,
+    check_parameters,
+    notebook_parameters,
+    select,
+)
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+SUMMARY = NOTEBOOKS_DIR / "operation_summary.ipynb"
+SOURCE_CHECK = NOTEBOOKS_DIR / "source_check.ipynb"
+AGENCIES = ["All forces", "British Transport Police", "Metropolitan Police Service"]
+
+
+@pytest.fixture
+def typed_notebook(tmp_path: Path) -> Path:
+    """A notebook whose parameters cell declares an int, a float, a bool and a str."""
+    parameters = (
+        "limit: int = 3  # how many rows\nratio: float = 0.5\nshow_all: bool = False\n"
+        'label: str = "x"\ncount = 3\n'
+    )
+    nb = new_notebook(cells=[new_code_cell(parameters, metadata={"tags": ["parameters"]})])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "typed.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_the_report_notebooks_declare_their_parameters():
+    assert list(notebook_parameters(SUMMARY)) == ["operation", "week", "agency", "data_dir"]
+    assert list(notebook_parameters(SOURCE_CHECK)) == ["operation", "week", "data_dir"]
+    agency = notebook_parameters(SUMMARY)["agency"]
+    assert agency.default == "Metropolitan Police Service"
+    assert agency.help == "agency to report on"
+
+
+def test_defaults_are_merged_under_the_given_values(seed_dataset):
+    merged = check_parameters(SUMMARY, {"agency": "British Transport Police"}, seed_dataset)
+
+    assert merged == {
+        "operation": "Operation Sceptre",
+        "week": "2020-11-09",
+        "agency": "British Transport Police",
+        "data_dir": "",
+    }
+
+
+def test_command_line_strings_are_coerced_to_the_declared_type(typed_notebook):
+    merged = check_parameters(
+        typed_notebook, {"limit": "10", "ratio": "0.25", "show_all": "yes", "label": "12"}
+    )
+
+    assert merged["limit"] == 10
+    assert merged["ratio"] == 0.25
+    assert merged["show_all"] is True
+    assert merged["label"] == "12"  # a str parameter stays text
+    assert check_parameters(typed_notebook, {"show_all": "False"})["show_all"] is False
+
+
+def test_unannotated_parameter_takes_the_type_of_its_default(typed_notebook):
+    assert notebook_parameters(typed_notebook)["count"].type == "int"
+    assert check_parameters(typed_notebook, {"count": "5"})["count"] == 5
+
+
+def test_a_value_of_the_wrong_type_names_the_parameter(typed_notebook):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(typed_notebook, {"limit": "three", "show_all": "maybe"})
+
+    problems = caught.value.problems
+    assert len(problems) == 2
+    assert "'limit'" in problems[0]
+    assert "'show_all'" in problems[1] and "true or false" in problems[1]
+
+
+def test_unknown_parameter_name_lists_the_valid_ones(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(SUMMARY, {"agnecy": "British Transport Police"}, seed_dataset)
+
+    message = str(caught.value)
+    assert "no parameter 'agnecy'" in message
+    for name in ["'operation'", "'week'", "'agency'", "'data_dir'"]:
+        assert name in message
+
+
+def test_unknown_agency_lists_valid_agencies_and_suggests_the_close_one(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(SUMMARY, {"agency": "Metropolitan Police"}, seed_dataset)
+
+    message = str(caught.value)
+    assert "Unknown agency 'Metropolitan Police'" in message
+    for agency in AGENCIES:
+        assert repr(agency) in message
+    assert "Did you mean 'Metropolitan Police Service'?" in message
+
+
+def test_an_agency_far_from_any_valid_one_gets_no_suggestion(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(SUMMARY, {"agency": "Nope"}, seed_dataset)
+
+    assert "Did you mean" not in str(caught.value)
+    assert "'British Transport Police'" in str(caught.value)
+
+
+def test_every_problem_is_reported_at_once(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(SUMMARY, {"agency": "Nope", "colour": "red"}, seed_dataset)
+
+    assert len(caught.value.problems) == 2
+
+
+def test_a_typo_in_the_operation_is_the_only_problem_reported(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(SUMMARY, {"operation": "Operation Septre"}, seed_dataset)
+
+    assert len(caught.value.problems) == 1
+    assert "Did you mean 'Operation Sceptre'?" in caught.value.problems[0]
+
+
+def test_allowed_values_come_from_the_data(seed_dataset):
+    assert allowed_values("agency", seed_dataset) == AGENCIES
+    assert allowed_values("week", seed_dataset, {"operation": "Operation Sceptre"}) == [
+        "2020-11-09"
+    ]
+    assert allowed_values("operation", seed_dataset) == ["Operation Sceptre"]
+    assert allowed_values("data_dir", seed_dataset) == []
+
+
+def test_select_returns_the_agency_week(seed_dataset):
+    selection = select(
+        seed_dataset,
+        operation="Operation Sceptre",
+        week="2020-11-09",
+        agency="British Transport Police",
+    )
+
+    assert selection.week == pd.Timestamp("2020-11-09")
+    assert selection.period_end == pd.Timestamp("2020-11-15")
+    assert selection.days == 7
+    assert set(selection.tallies["agency"].astype(str)) == {"British Transport Police"}
+    assert sorted(selection.tallies["line"]) == [20, 21, 22, 23, 24]
+
+
+def test_select_with_blank_week_takes_the_latest_and_all_agencies(seed_dataset):
+    selection = select(seed_dataset, operation="Operation Sceptre")
+
+    assert selection.week == pd.Timestamp("2020-11-09")
+    assert len(selection.tallies) == len(seed_dataset.tallies)
+
+
+def test_select_unknown_week_raises_with_the_valid_weeks(seed_dataset):
+    with pytest.raises(ParameterError, match=r"Unknown week '2020-11-16'.*'2020-11-09'"):
+        select(seed_dataset, operation="Operation Sceptre", week="2020-11-16")
+
+
+def test_select_unknown_operation_raises_with_the_valid_operations(seed_dataset):
+    with pytest.raises(
+        ParameterError, match=r"Unknown operation 'Operation X'.*'Operation Sceptre'"
+    ):
+        select(seed_dataset, operation="Operation X")
+
+
+def test_select_unknown_agency_raises_with_the_valid_agencies(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        select(seed_dataset, operation="Operation Sceptre", agency="Metropolitan Police")
+
+    assert "Did you mean 'Metropolitan Police Service'?" in str(caught.value)
