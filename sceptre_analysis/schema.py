@@ -203,6 +203,40 @@ _QUOTE_MARKS = str.maketrans(
 )  # fmt: skip
 
 
+_NUMBER_IN_TEXT = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
+_SMALL_NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+_NUMBER_WORDS = {word: Decimal(index) for index, word in enumerate(_SMALL_NUMBER_WORDS)}
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    """Every number a quote states: "1,002", "£1,940", "58", or a word up to "twenty"."""
+    found = {Decimal(match.replace(",", "")) for match in _NUMBER_IN_TEXT.findall(text)}
+    words = re.findall(r"[a-z]+", text.lower())
+    return found | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+
+
 def parse_number(text: str) -> Decimal | None:
     """A plain decimal number, or None: no thousands separators, currency signs or exponents."""
     if not _NUMBER.match(text):
@@ -1067,6 +1101,45 @@ def check_tallies(
             ),
             needs=["measure", "value"],
         )
+        if r.has("quote"):
+
+            def states_value(df: pd.DataFrame) -> pd.Series:
+                result = []
+                for measure, value, quote in zip(
+                    df["measure"], df["value"], df["quote"], strict=True
+                ):
+                    number = parse_number(value)
+                    unit = measure_units.get(measure)
+                    if (
+                        number is None
+                        or quote == ""
+                        or unit == "days"  # "week-long" states 7 days without a digit
+                        or number < 0  # reported by the rules above, once
+                        or (unit in WHOLE_UNITS and number != number.to_integral_value())
+                        or number != number.quantize(Decimal("0.01"))
+                    ):
+                        result.append(True)
+                        continue
+                    result.append(number in numbers_in(quote))
+                return pd.Series(result, index=df.index)
+
+            def explain_statement(got: str, line: int) -> str:
+                quote = frame.at[line, "quote"]
+                found = sorted(numbers_in(quote))
+                stated = ", ".join(f"{n:,f}".rstrip("0").rstrip(".") for n in found)
+                return (
+                    f"is not the figure its quote states (got {_q(got)}, expected "
+                    + (f"{stated}, the number in " if found else "a number that appears in ")
+                    + f"the quote {_q(quote, 60)}); correct the value or the quote"
+                )
+
+            r.rows(
+                "value",
+                "stated in quote",
+                states_value,
+                explain_statement,
+                needs=["measure", "value", "quote"],
+            )
     if source_ids is not None:
         ids = [s for s in source_ids if s]
         id_set = set(ids)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_notebook
 from pypdf import PdfReader
 
-from sceptre_analysis import __version__
+from sceptre_analysis import __version__, paths
 from sceptre_analysis.build import ReportRequest, ReportResult, build_report, default_requests
 from sceptre_analysis.cli import main
 
@@ -91,13 +91,28 @@ def _failing_notebooks(folder: Path) -> Path:
 
 
 def _changed_data(folder: Path) -> Path:
-    """A copy of data/ where the Met release's 187 knives became 190."""
+    """An analyst's copy of data/ where a corrected Met release says 190 knives, not 187.
+
+    The figure, its quote and the document (in the folder's own ``documents/``) change
+    together, as validation requires.
+    """
     shutil.copytree(DATA_DIR, folder)
     tallies = folder / "tallies.csv"
     text = tallies.read_text(encoding="utf-8")
-    old = "London,knives,187,,met-release-2020-11-19"
+    old = "London,knives,187,,met-release-2020-11-19,resulted in the recovery of 187 knives"
     assert text.count(old) == 1
-    tallies.write_text(text.replace(old, "London,knives,190,,met-release-2020-11-19"), "utf-8")
+    tallies.write_text(text.replace(old, old.replace("187", "190")), "utf-8")
+    seeds = paths.documents_dir()
+    if seeds is None:
+        pytest.skip("the seed documents (../shared/seeds) are not available")
+    shutil.copytree(seeds, folder / "documents")
+    release = folder / "documents" / "000_e77ebc68579fe822.txt"
+    release.write_text(
+        release.read_text(encoding="utf-8").replace(
+            "recovery of 187 knives", "recovery of 190 knives"
+        ),
+        encoding="utf-8",
+    )
     return folder
 
 

@@ -42,6 +42,8 @@ CASES: list[tuple[str, str, int | None, str | None, str]] = [
     ("value_not_number", "tallies.csv", 3, "value", "must be a number (got 'many', expected"),
     ("value_with_thousands_separator", "tallies.csv", 3, "value", "must be a number (got '1,002'"),
     ("negative_value", "tallies.csv", 3, "value", "must not be negative (got '-58', expected"),
+    ("value_not_in_quote", "tallies.csv", 2, "value",
+     "is not the figure its quote states (got '190', expected 187, the number in the quote"),
     ("fractional_count", "tallies.csv", 4, "value",
      "must be a whole number (got '12.5', expected a non-negative whole number)"),
     ("money_decimals", "tallies.csv", 3, "value",
