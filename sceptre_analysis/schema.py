@@ -1126,7 +1126,7 @@ def check_tallies(
             def explain_statement(got: str, line: int) -> str:
                 quote = frame.at[line, "quote"]
                 found = sorted(numbers_in(quote))
-                stated = ", ".join(f"{n:,f}".rstrip("0").rstrip(".") for n in found)
+                stated = ", ".join(f"{n.normalize():,f}" for n in found)
                 return (
                     f"is not the figure its quote states (got {_q(got)}, expected "
                     + (f"{stated}, the number in " if found else "a number that appears in ")

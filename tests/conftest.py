@@ -70,7 +70,7 @@ def make_dataset(tmp_path: Path):
         (folder / "sources.csv").write_text(SYNTHETIC_SOURCES, encoding="utf-8")
         lines = [
             f"Operation Test,2021-03-01,2021-03-07,{agency},Testshire,{measure},{value},"
-            f"{qualifier},{source},quote {number}\n"
+            f"{qualifier},{source},quote {number} states {value}\n"
             for number, (agency, measure, value, qualifier, source) in enumerate(rows)
         ]
         (folder / "tallies.csv").write_text(TALLIES_HEADER + "".join(lines), encoding="utf-8")
