@@ -19,7 +19,7 @@ import nbformat
 import pandas as pd
 
 from . import __version__, paths
-from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook
+from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook, prestart_kernel
 from .export import export_notebook
 from .files import inside, safe_name, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
@@ -182,8 +182,15 @@ def build_report(
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
     kernel_name: str = "python3",
     dataset: Dataset | None = None,
+    notebook_timeout: float | None = None,
+    prestart_next: bool = False,
 ) -> ReportResult:
-    """Build one report into ``out_dir``; every failure is reported in the result."""
+    """Build one report into ``out_dir``; every failure is reported in the result.
+
+    ``notebook_timeout`` bounds the whole execution (the kernel is killed past it);
+    ``prestart_next`` starts a fresh kernel for this process's next report while
+    this one exports, so the next kernel's start-up overlaps with work.
+    """
     out_dir = Path(out_dir or paths.reports_dir())
     result = ReportResult(request=request)
     started = time.perf_counter()
@@ -203,7 +210,11 @@ def build_report(
     started = time.perf_counter()
     try:
         executed = execute_notebook(
-            notebook, parameters, cell_timeout=cell_timeout, kernel_name=kernel_name
+            notebook,
+            parameters,
+            cell_timeout=cell_timeout,
+            kernel_name=kernel_name,
+            notebook_timeout=notebook_timeout,
         )
     except ExecutionFailed as error:
         result.status = "failed"
@@ -214,6 +225,8 @@ def build_report(
         result.timings["execute"] = time.perf_counter() - started
         return result
     result.timings["execute"] = time.perf_counter() - started
+    if prestart_next:
+        prestart_kernel(kernel_name, notebook.parent)
     executed.metadata["sceptre"] = report_metadata(notebook, parameters, dataset)
 
     started = time.perf_counter()

@@ -1,27 +1,29 @@
-"""``sceptre-report``: a thin command line over the library. It parses and prints; nothing else."""
+"""``sceptre-report``: a thin command line over the library. It parses and prints; nothing else.
+
+The library's heavy modules (pandas, papermill, nbconvert) are imported inside the
+commands, so ``build --all`` with nothing changed answers before loading them.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__, paths
-from .build import (
-    FORMATS,
-    BuildError,
-    ReportRequest,
-    available_notebooks,
-    build_report,
-    default_requests,
-    prepare,
-)
-from .load import DataValidationError, load_dataset, validate
-from .params import CHOICES, allowed_values, notebook_parameters
+from .plan import FORMATS, PLAN_FILE, TABLE, PlanError, quick_key, read_plan, up_to_date
+
+if TYPE_CHECKING:
+    from .batch import BatchResult, Decision, Outcome
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+DEFAULT_CELL_TIMEOUT = 120.0
+"""Seconds one cell may run by default (as before the build plan existed)."""
+DEFAULT_NOTEBOOK_TIMEOUT = 1800.0
+"""Seconds a whole notebook may run by default: long enough for any report, never for ever."""
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -66,6 +68,8 @@ def main() -> None:
 @click.option("--no-documents", is_flag=True, help="Skip the check of quotes against documents.")
 def validate_command(path: Path | None, documents: Path | None, no_documents: bool) -> None:
     """Check the data files in PATH (default: the project's data/) and report every problem."""
+    from .load import load_dataset, validate
+
     target = path or paths.data_dir()
     docs = None if no_documents else (documents or "auto")
     problems = validate(target, documents=docs)
@@ -86,6 +90,10 @@ def validate_command(path: Path | None, documents: Path | None, no_documents: bo
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
 def list_command(data_dir: Path | None) -> None:
     """List the report notebooks and their parameters (type, default, allowed values)."""
+    from .build import available_notebooks
+    from .load import DataValidationError, load_dataset
+    from .params import CHOICES, allowed_values, notebook_parameters
+
     try:
         dataset = load_dataset(data_dir)
     except DataValidationError as error:
@@ -115,11 +123,27 @@ def list_command(data_dir: Path | None) -> None:
     help="Notebook parameter; repeat for several.",
 )
 @click.option(
+    "--all", "build_all", is_flag=True, help="Build every report in the plan (the default)."
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=f"Plan file (default: {PLAN_FILE}, else [{TABLE}] in pyproject.toml).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be built and why; build nothing.")
+@click.option("--force", is_flag=True, help="Rebuild even the reports that are up to date.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    help="Worker processes (default: the plan's, else one per core; 1 = in this process).",
+)
+@click.option(
     "--format",
     "formats",
-    default="html,pdf",
-    show_default=True,
-    help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
+    help=f"Comma-separated output formats: {', '.join(FORMATS)} (default: the plan's, "
+    "else html,pdf).",
 )
 @click.option(
     "--out",
@@ -134,56 +158,181 @@ def list_command(data_dir: Path | None) -> None:
     help="Data folder to build from (validated first).",
 )
 @click.option(
-    "--cell-timeout", type=float, default=120, show_default=True, help="Seconds one cell may run."
+    "--cell-timeout",
+    type=click.FloatRange(min=0),
+    help=f"Seconds one cell may run (default: the plan's, else {DEFAULT_CELL_TIMEOUT}; 0 = none).",
+)
+@click.option(
+    "--notebook-timeout",
+    type=click.FloatRange(min=0),
+    help=f"Seconds a whole notebook may run (default: the plan's, else "
+    f"{DEFAULT_NOTEBOOK_TIMEOUT:g}; 0 = none).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run on a Dask cluster (e.g. tcp://host:8786); needs the 'dask' extra.",
 )
 def build_command(
     notebook: str | None,
     pairs: tuple[str, ...],
-    formats: str,
+    build_all: bool,
+    plan_path: Path | None,
+    dry_run: bool,
+    force: bool,
+    jobs: int | None,
+    formats: str | None,
     out_dir: Path | None,
     data_dir: Path | None,
-    cell_timeout: float,
+    cell_timeout: float | None,
+    notebook_timeout: float | None,
+    scheduler: str | None,
 ) -> None:
-    """Build NOTEBOOK with parameters, or with no NOTEBOOK the default report set."""
-    chosen_formats = _parse_formats(formats)
+    """Build NOTEBOOK with parameters, or with no NOTEBOOK every report in the build plan.
+
+    Only reports whose notebook, parameters, data, formats or package version changed
+    (or whose outputs are missing) are built; see --dry-run. Every report is checked
+    before the first kernel starts, and one failing report does not stop the others.
+    """
+    chosen_formats = _parse_formats(formats) if formats else None
+    plan, plan_key = None, None
     if notebook:
-        requests = [ReportRequest(notebook, _parse_parameters(pairs), chosen_formats)]
+        if build_all or plan_path:
+            _fail("give a NOTEBOOK or --all/--plan, not both")
+    elif pairs:
+        _fail("-p needs a NOTEBOOK (parameters differ between notebooks)")
     else:
-        if pairs:
-            _fail("-p needs a NOTEBOOK (parameters differ between notebooks)")
-        requests = [
-            ReportRequest(r.notebook, r.parameters, chosen_formats) for r in default_requests()
-        ]
+        try:
+            plan = read_plan(plan_path)
+            plan_key = quick_key(plan_path, data_dir=data_dir, formats=chosen_formats)
+        except PlanError as error:
+            _fail(str(error))
+        out = out_dir or paths.reports_dir()
+        count = None if force else up_to_date(out, plan_key)
+        if count is not None:  # every input byte as at the last all-good build
+            verb = "would build nothing" if dry_run else "nothing to build"
+            click.echo(f"{count} reports up to date ({verb}); --force rebuilds them")
+            return
+
+    from tqdm import tqdm
+
+    from . import batch as batch_module
+
+    if not dry_run and not scheduler and jobs != 1:
+        batch_module.warm_up()
+    from .batch import Manifest, decide, describe, is_quiet, prepare_jobs, run_batch
+    from .build import BuildError, ReportRequest
+    from .load import DataValidationError, load_dataset
+    from .plan import expand
+
     try:
         dataset = load_dataset(data_dir)
-        for request in requests:  # check everything before the first kernel starts
-            prepare(request, data_dir=data_dir, dataset=dataset)
     except DataValidationError as error:
         _fail(f"the data has problems:\n{error}")
+    try:
+        if plan is None:
+            assert notebook is not None
+            fmts = chosen_formats or ("html", "pdf")
+            reports: list = [ReportRequest(notebook, _parse_parameters(pairs), fmts)]
+        else:
+            reports = expand(plan, dataset, formats=chosen_formats)
+        # Check everything before the first kernel starts.
+        planned = prepare_jobs(reports, dataset, data_dir=data_dir)
+    except PlanError as error:
+        _fail(str(error))
     except BuildError as error:
         _fail(str(error))
     out = out_dir or paths.reports_dir()
-    failures = 0
-    for request in requests:
-        result = build_report(
-            request, out_dir=out, data_dir=data_dir, cell_timeout=cell_timeout, dataset=dataset
+    decisions = decide(planned, Manifest.load(out), force=force)
+    if dry_run:
+        _print_plan(decisions, plan.source if plan else None)
+        return
+
+    def setting(given: float | None, planned: float | None, default: float) -> float | None:
+        value = given if given is not None else planned
+        value = value if value is not None else default
+        return value or None  # 0 = no limit
+
+    executor, client = None, None
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            _fail("--scheduler needs Dask: pip install 'sceptre-analysis[dask]'")
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            _fail(f"cannot reach the Dask scheduler at {scheduler}: {error}")
+        executor = client.get_executor(pure=False)
+    to_build = sum(d.build for d in decisions)
+    bar = tqdm(total=to_build, unit="report", file=sys.stderr, disable=is_quiet() or not to_build)
+
+    def done(outcome: Outcome) -> None:
+        if outcome.status == "up to date":
+            return
+        bar.update(1)
+        tqdm.write(describe(outcome), file=sys.stderr)
+
+    try:
+        batch = run_batch(
+            decisions,
+            out_dir=out,
+            dataset=dataset,
+            data_dir=data_dir,
+            cell_timeout=setting(
+                cell_timeout, plan.cell_timeout if plan else None, DEFAULT_CELL_TIMEOUT
+            ),
+            notebook_timeout=setting(
+                notebook_timeout,
+                plan.notebook_timeout if plan else None,
+                DEFAULT_NOTEBOOK_TIMEOUT,
+            ),
+            workers=jobs or (plan.jobs if plan else None),
+            executor=executor,
+            on_done=done,
+            plan_key=plan_key if plan else None,
         )
-        if result.ok:
-            files = ", ".join(str(p) for p in result.outputs.values())
-            click.echo(f"{click.style('built', fg='green')}  {files}")
-        else:
-            failures += 1
-            click.echo(
-                f"{click.style('FAILED', fg='red', bold=True)} {result.stem or request.notebook}"
-            )
-            for message in result.errors:
-                click.echo(f"    {message}")
-            for fmt, path in result.outputs.items():
-                click.echo(f"    still written: {fmt} {path}")
-            if result.failed_notebook:
-                click.echo(f"    executed notebook kept at {result.failed_notebook}")
-    if failures:
-        _fail(f"{failures} of {len(requests)} reports failed", EXIT_FAILED)
+    finally:
+        bar.close()
+        if client is not None:
+            client.close()
+    _print_summary(batch)
+    if batch.failed:
+        names = ", ".join(o.job.stem for o in batch.failed)
+        _fail(f"{len(batch.failed)} of {len(batch.outcomes)} reports failed: {names}", EXIT_FAILED)
+
+
+def _print_plan(decisions: list[Decision], source: str | None) -> None:
+    click.echo(f"plan: {source}" if source else "one report")
+    width = max((len(d.job.stem) for d in decisions), default=0)
+    for decision in decisions:
+        action = click.style("build", fg="yellow") if decision.build else "skip "
+        click.echo(f"  {action}  {decision.job.stem:<{width}}  {decision.reason}")
+    n = sum(d.build for d in decisions)
+    click.echo(f"{n} to build, {len(decisions) - n} up to date (dry run: nothing built)")
+
+
+def _print_summary(batch: BatchResult) -> None:
+    styles = {"built": "green", "up to date": None, "failed": "red"}
+    width = max((len(o.job.stem) for o in batch.outcomes), default=0)
+    click.echo("")
+    for outcome in batch.outcomes:
+        status = click.style(f"{outcome.status:<10}", fg=styles[outcome.status])
+        seconds = f"{outcome.seconds:6.1f} s" if outcome.status != "up to date" else " " * 8
+        click.echo(f"{status}  {outcome.job.stem:<{width}}  {seconds}")
+        if outcome.status == "failed" and outcome.result is not None:
+            for message in outcome.result.errors:
+                for line in message.splitlines():
+                    click.echo(f"            {line}")
+            if outcome.result.failed_notebook:
+                click.echo(
+                    f"            executed notebook kept at {outcome.result.failed_notebook}"
+                )
+    counts = {s: sum(o.status == s for o in batch.outcomes) for s in styles}
+    click.echo(
+        f"{counts['built']} built, {counts['up to date']} up to date, {counts['failed']} failed "
+        f"in {batch.seconds:.1f} s; manifest: {batch.manifest}"
+    )
 
 
 if __name__ == "__main__":

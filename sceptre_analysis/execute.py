@@ -5,32 +5,233 @@ running interpreter, keeps IPython history in memory (parallel kernels otherwise
 fight over one SQLite file, papermill#239/#511), retries a kernel that fails to
 start, and turns a failed cell into :class:`ExecutionFailed` carrying the
 partially executed notebook with papermill's error banner.
+
+Kernels are started here, not by nbclient, so parallel builds cannot race: each
+kernel gets its own connection file and, on POSIX, IPC sockets instead of TCP
+ports (the bind-then-release port pick is the race behind papermill#511). That
+also lets a worker start the next report's kernel while it exports the current
+one (:func:`prestart_kernel`), and lets a watchdog kill a kernel that overruns
+the whole-notebook timeout. Every kernel runs one notebook and is shut down.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import tempfile
+import threading
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.utils import remove_args
 
-__all__ = ["DEFAULT_CELL_TIMEOUT", "ExecutionFailed", "execute_notebook"]
+__all__ = [
+    "DEFAULT_CELL_TIMEOUT",
+    "ExecutionFailed",
+    "discard_spare_kernel",
+    "execute_notebook",
+    "prestart_kernel",
+    "start_kernel",
+]
 
 DEFAULT_CELL_TIMEOUT = 120
 """Seconds one cell may run before the report fails (``None`` waits for ever)."""
 
 KERNEL_ARGUMENTS = [
     "--HistoryManager.hist_file=:memory:",
-    "--IPKernelApp.log_level=ERROR",  # not the TCP-transport warning on every start
+    # Not the TCP-transport warning on every start, nor "KeyboardInterrupt caught" from the
+    # SIGINT jupyter_client sends before every shutdown: cell errors come back as messages.
+    "--IPKernelApp.log_level=CRITICAL",
 ]
 
 log = logging.getLogger(__name__)
+
+ENGINE = "sceptre"
+
+ERROR_STYLE = (
+    'style="color:red; font-family:Helvetica Neue, Helvetica, Arial, sans-serif; font-size:2em;"'
+)
+ERROR_MARKER_TAG = "papermill-error-cell-tag"  # papermill's, so its own tools strip ours too
+
+
+class _KernelEngine(NBClientEngine):
+    """papermill's nbclient engine, but on a kernel we started (``km``), shut down after."""
+
+    @classmethod
+    def execute_managed_notebook(  # type: ignore[override]
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: float = 60,
+        execution_timeout: float | None = None,
+        km: AsyncKernelManager | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        client = PapermillNotebookClient(
+            nb_man,
+            km=km,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logging.getLogger("papermill"),
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            # Outputs are collected and the kernel is never reused: no graceful wait.
+            shutdown_kernel="immediate",
+            **kwargs,
+        )
+        # cleanup_kc: shut the kernel down even though nbclient did not start it.
+        return client.execute(cleanup_kc=True)
+
+
+papermill_engines.register(ENGINE, _KernelEngine)
+
+
+def _runtime_dir() -> Path:
+    """A private folder for connection files and IPC sockets (short path: socket names are)."""
+    user = os.getuid() if hasattr(os, "getuid") else os.getpid()
+    folder = Path(tempfile.gettempdir()) / f"sceptre-kernels-{user}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def start_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> AsyncKernelManager:
+    """Launch a kernel process and return at once; nbclient waits for it to be ready.
+
+    Its own connection file (never the shared default name) and IPC transport on
+    POSIX: no two kernels can pick the same port or socket.
+    """
+    km = AsyncKernelManager(
+        kernel_name=kernel_name,
+        transport="ipc" if os.name == "posix" else "tcp",
+        connection_file=str(_runtime_dir() / f"k-{uuid.uuid4().hex[:16]}.json"),
+    )
+    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd) if cwd else None)
+    return km
+
+
+def _discard(km: AsyncKernelManager | None) -> None:
+    """Stop a kernel and remove its files; quiet if it is already gone."""
+    if km is None:
+        return
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+        run_sync(km.cleanup_resources)()
+    except Exception as error:  # best effort: a dead kernel can fail in many ways
+        log.debug("kernel cleanup failed: %s", error)
+
+
+def _kill(km: AsyncKernelManager) -> None:
+    process = getattr(km.provisioner, "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
+_spare: tuple[str, str, AsyncKernelManager] | None = None
+_spare_lock = threading.Lock()
+
+
+def prestart_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> None:
+    """Start a fresh kernel for this process's next report (a pool of one, never reused)."""
+    global _spare
+    with _spare_lock:
+        if _spare is not None:
+            return
+        try:
+            _spare = (kernel_name, str(cwd or ""), start_kernel(kernel_name, cwd))
+        except Exception as error:  # the next report starts its own kernel instead
+            log.warning("could not pre-start a kernel: %s", error)
+
+
+def _take_spare(kernel_name: str, cwd: Path | None) -> AsyncKernelManager | None:
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is None:
+        return None
+    name, folder, km = spare
+    if name == kernel_name and folder == str(cwd or "") and km.has_kernel:
+        return km
+    _discard(km)
+    return None
+
+
+def discard_spare_kernel() -> None:
+    """Stop a pre-started kernel that no report will use (end of a batch, process exit)."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        _discard(spare[2])
+
+
+atexit.register(discard_spare_kernel)
+
+
+def mark_failed_cell(nb: nbformat.NotebookNode, message: str) -> int | None:
+    """Put papermill-style banners on a notebook stopped by a timeout or a dead kernel.
+
+    papermill marks a cell that raised; a cell that never returned is the last one
+    that started. Returns its index in the original notebook (None if none started).
+    """
+    started = _started_cells(nb)
+    if not started:
+        return None
+    index = started[-1]
+    cell = nb.cells[index]
+    label = cell.get("execution_count") or f"#{index}"
+    top = nbformat.v4.new_markdown_cell(
+        f"<span {ERROR_STYLE}>Execution stopped at "
+        f"'<a href=\"#papermill-error-cell\">In [{label}]</a>': {message}.</span>"
+    )
+    anchor = nbformat.v4.new_markdown_cell(
+        f'<span id="papermill-error-cell" {ERROR_STYLE}>Execution stopped here: {message}.</span>'
+    )
+    for banner in (top, anchor):
+        banner.metadata["tags"] = [ERROR_MARKER_TAG]
+    nb.cells.insert(index, anchor)
+    nb.cells.insert(0, top)
+    return index
+
+
+def _started_cells(nb: nbformat.NotebookNode) -> list[int]:
+    return [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.get("cell_type") == "code"
+        and (cell.get("metadata", {}).get("papermill", {}) or {}).get("start_time")
+    ]
+
+
+def _any_cell_started(nb: nbformat.NotebookNode | None) -> bool:
+    return nb is not None and bool(_started_cells(nb))
+
+
+def _cell_name(nb: nbformat.NotebookNode | None, index: int | None) -> str:
+    if nb is None or index is None:
+        return "a cell"
+    cell = nb.cells[index + 2]  # after the two banners
+    first = (cell.get("source") or "").strip().splitlines()[:1]
+    count = cell.get("execution_count")
+    label = f"cell {count}" if count else f"cell #{index}"
+    return label + (f" ({first[0][:60]})" if first else "")
 
 
 class ExecutionFailed(RuntimeError):
@@ -62,44 +263,74 @@ def execute_notebook(
     start_timeout: float = 60,
     kernel_name: str = "python3",
     start_retries: int = 1,
+    notebook_timeout: float | None = None,
 ) -> nbformat.NotebookNode:
     """Execute ``notebook`` with ``parameters`` injected; return the executed notebook.
 
     Nothing is written next to the source notebook: papermill's output goes to a
-    private temporary file, and the caller decides what to keep.
+    private temporary file, and the caller decides what to keep. A run longer than
+    ``notebook_timeout`` seconds has its kernel killed and fails like a dead kernel.
     """
     notebook = Path(notebook)
+    folder = Path(cwd or notebook.parent)
     with tempfile.TemporaryDirectory(prefix="sceptre-exec-") as scratch:
         output = Path(scratch) / notebook.name
         attempt = 0
         while True:
+            km: AsyncKernelManager | None = None
+            watchdog: threading.Timer | None = None
+            overran = threading.Event()
             try:
+                km = _take_spare(kernel_name, folder) or start_kernel(kernel_name, folder)
+                if notebook_timeout:
+
+                    def stop(
+                        km: AsyncKernelManager = km, overran: threading.Event = overran
+                    ) -> None:
+                        overran.set()
+                        _kill(km)
+
+                    watchdog = threading.Timer(notebook_timeout, stop)
+                    watchdog.daemon = True
+                    watchdog.start()
                 return papermill.execute_notebook(
                     str(notebook),
                     str(output),
                     parameters=dict(parameters),
+                    engine_name=ENGINE,
                     kernel_name=kernel_name,
-                    cwd=str(cwd or notebook.parent),
+                    # No cwd: the kernel was started in ``folder``, and papermill's chdir
+                    # would change the whole process's directory under other threads.
+                    cwd=None,
                     progress_bar=False,
                     log_output=False,
                     # Saved after each cell so a timeout or dead kernel keeps what ran.
                     request_save_on_cell_execute=True,
                     start_timeout=start_timeout,
                     execution_timeout=cell_timeout,
-                    extra_arguments=KERNEL_ARGUMENTS,
+                    km=km,
                 )
             except PapermillExecutionError as error:
                 raise ExecutionFailed(_summary(error), _read(output), error.cell_index) from error
-            except CellTimeoutError as error:
-                message = f"a cell ran longer than the cell timeout ({cell_timeout} s)"
-                raise ExecutionFailed(message, _read(output), None) from error
-            except DeadKernelError as error:
-                message = f"the kernel died while running the notebook ({error})"
-                raise ExecutionFailed(message, _read(output), None) from error
+            except (CellTimeoutError, DeadKernelError) as error:
+                if overran.is_set():
+                    why = f"ran past the notebook timeout ({notebook_timeout:g} s); kernel stopped"
+                elif isinstance(error, CellTimeoutError):
+                    why = f"ran longer than the cell timeout ({cell_timeout:g} s)"
+                else:
+                    why = "the kernel died while running it"
+                partial = _read(output)
+                index = mark_failed_cell(partial, why) if partial is not None else None
+                message = f"{_cell_name(partial, index)} {why}" if index is not None else why
+                raise ExecutionFailed(message, partial, index) from error
             except (RuntimeError, TimeoutError) as error:
                 # A kernel that never came up: nothing ran yet, so one clean retry is safe.
-                started = output.exists()
+                started = _any_cell_started(_read(output))
                 if started or attempt >= start_retries or "kernel" not in str(error).lower():
                     raise ExecutionFailed(f"kernel failed: {error}", None, None) from error
                 attempt += 1
                 log.warning("kernel failed to start (%s); retrying", error)
+            finally:
+                if watchdog is not None:
+                    watchdog.cancel()
+                _discard(km)

@@ -1,0 +1,276 @@
+"""Batch builds: skip/rebuild decisions, fault isolation, timeouts, reproducibility, Dask.
+
+The fault tests use tiny fixture notebooks (``fixtures/batch``: one that works, one that
+raises, one that sleeps, one whose kernel kills itself); only the reproducibility test
+runs a real report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from sceptre_analysis import batch
+from sceptre_analysis.batch import Manifest, decide, prepare_jobs, run_batch
+from sceptre_analysis.build import BuildError, ReportRequest, ReportResult
+from sceptre_analysis.cli import main
+from sceptre_analysis.load import load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "batch"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(ROOT / "data")
+
+
+@pytest.fixture
+def notebooks(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, folder)
+    return folder
+
+
+def request(notebooks: Path, name: str, n: int = 1) -> ReportRequest:
+    return ReportRequest(str(notebooks / f"{name}.ipynb"), {"n": n}, ("html",))
+
+
+def fake_build(manifest: Manifest, jobs: list[batch.Job]) -> None:
+    """Record each job as built, with its output file present."""
+    for job in jobs:
+        out = manifest.out_dir / f"{job.stem}.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("report")
+        manifest.record(job, ReportResult(job.request, job.stem, outputs={"html": out}))
+
+
+def to_build(decisions: list[batch.Decision]) -> dict[str, str]:
+    return {d.job.stem: d.reason for d in decisions if d.build}
+
+
+# --------------------------------------------------------------------------------------------
+# Skip / rebuild decisions (no kernels)
+# --------------------------------------------------------------------------------------------
+
+
+def test_each_input_rebuilds_exactly_the_affected_reports(
+    tmp_path, notebooks, dataset, monkeypatch
+):
+    reports = [request(notebooks, "ok", 1), request(notebooks, "ok", 2), request(notebooks, "fail")]
+    jobs = prepare_jobs(reports, dataset)
+    manifest = Manifest(tmp_path / "out")
+    assert set(to_build(decide(jobs, manifest))) == {j.stem for j in jobs}
+    fake_build(manifest, jobs)
+    manifest.save()
+    manifest = Manifest.load(tmp_path / "out")
+    assert to_build(decide(jobs, manifest)) == {}
+    assert set(to_build(decide(jobs, manifest, force=True))) == {j.stem for j in jobs}
+
+    # parameters: only the report whose parameter set changed
+    changed = prepare_jobs([request(notebooks, "ok", 1), request(notebooks, "ok", 3)], dataset)
+    assert to_build(decide(changed, manifest)) == {"ok__3": "new report (not in the manifest)"}
+
+    # notebook: only the reports of that notebook
+    source = notebooks / "fail.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells[-1].source = "print('edited')"
+    nbformat.write(nb, source)
+    assert to_build(decide(prepare_jobs(reports, dataset), manifest)) == {
+        "fail__1": "notebook changed"
+    }
+    jobs = prepare_jobs(reports, dataset)
+    fake_build(manifest, jobs)
+
+    # data: every report reads it
+    other = dataclasses.replace(dataset, _fingerprint="0" * 64)
+    assert set(to_build(decide(prepare_jobs(reports, other), manifest)).values()) == {
+        "data changed"
+    }
+
+    # package version: everything
+    monkeypatch.setattr(batch, "__version__", "99.0")
+    assert set(to_build(decide(prepare_jobs(reports, dataset), manifest)).values()) == {
+        "package version changed"
+    }
+    monkeypatch.undo()
+
+    # an output deleted by hand, and a report that failed last time
+    (manifest.out_dir / "ok__1.html").unlink()
+    manifest.reports["ok__2"]["status"] = "failed"
+    assert to_build(decide(jobs, manifest)) == {
+        "ok__1": "output missing",
+        "ok__2": "last build failed",
+    }
+
+
+def test_bad_parameters_are_all_reported_before_anything_runs(notebooks, dataset):
+    bad = [
+        ReportRequest("operation_summary", {"agency": "Nowhere Police"}),
+        ReportRequest(str(notebooks / "ok.ipynb"), {"m": 1}),
+    ]
+    with pytest.raises(BuildError) as caught:
+        prepare_jobs(bad, dataset)
+    message = str(caught.value)
+    assert "Unknown agency 'Nowhere Police'" in message
+    assert "no parameter 'm'" in message
+
+
+# --------------------------------------------------------------------------------------------
+# A real batch through the command line: failures isolated, summarised, exit code
+# --------------------------------------------------------------------------------------------
+
+
+def test_failures_do_not_stop_the_others(tmp_path, notebooks):
+    plan = tmp_path / "reports.toml"
+    plan.write_text(
+        """
+cell-timeout = 3
+[[reports]]
+notebook = "notebooks/ok.ipynb"
+grid = { n = [1, 2] }
+[[reports]]
+notebook = "notebooks/fail.ipynb"
+[[reports]]
+notebook = "notebooks/sleep.ipynb"
+[[reports]]
+notebook = "notebooks/die.ipynb"
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["build", "--plan", str(plan), "--out", str(out), "--format", "html", "-j", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (out / "ok__1.html").is_file() and (out / "ok__2.html").is_file()
+    assert "3 of 5 reports failed: fail__1, sleep__1, die__1" in result.output
+    assert "deliberate failure in report 1" in result.output
+    assert "ran longer than the cell timeout (3 s)" in result.output
+    assert "the kernel died" in result.output
+
+    for stem, marker in [
+        ("fail__1", "deliberate failure"),
+        ("sleep__1", "cell timeout"),
+        ("die__1", "kernel died"),
+    ]:
+        kept = nbformat.read(out / f"{stem}.failed.ipynb", as_version=4)
+        banner = "".join(c.source for c in kept.cells if c.cell_type == "markdown")
+        assert "papermill-error-cell" in banner
+        text = json.dumps(kept)
+        assert marker in text, stem
+    assert not (out / "fail__1.html").exists()
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    status = {stem: entry["status"] for stem, entry in manifest["reports"].items()}
+    assert status == {
+        "ok__1": "ok",
+        "ok__2": "ok",
+        "fail__1": "failed",
+        "sleep__1": "failed",
+        "die__1": "failed",
+    }
+    assert manifest["plan"] is None  # a failed batch is never "all up to date"
+    assert set(manifest["reports"]["ok__1"]["timings"]) == {"prepare", "execute", "export"}
+
+    # Again: the good reports are skipped, the failed ones retried.
+    dry = CliRunner().invoke(main, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "skip   ok__1" in dry.output and "up to date" in dry.output
+    assert "build  fail__1" in dry.output and "last build failed" in dry.output
+
+
+def test_whole_notebook_timeout_stops_the_kernel(tmp_path, notebooks, dataset):
+    jobs = prepare_jobs([request(notebooks, "sleep"), request(notebooks, "ok")], dataset)
+    outcome = run_batch(
+        decide(jobs, Manifest(tmp_path)),
+        out_dir=tmp_path,
+        dataset=dataset,
+        cell_timeout=None,
+        notebook_timeout=2,
+        workers=1,
+    )
+    status = {o.job.stem: o.status for o in outcome.outcomes}
+    assert status == {"sleep__1": "failed", "ok__1": "built"}
+    (failed,) = outcome.failed
+    assert "notebook timeout (2 s)" in failed.errors[0]
+    assert "cell 4 (import time)" in failed.errors[0]  # the injected cell is cell 2
+    assert failed.result.failed_notebook.is_file()
+
+
+def test_bad_plan_is_a_located_message_not_a_traceback(tmp_path):
+    plan = tmp_path / "reports.toml"
+    plan.write_text("[[reports]]\nnotebook = 'operation_summary'\ngrid = { agnecy = '*' }\n")
+    result = CliRunner().invoke(main, ["build", "--plan", str(plan), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "reports.toml: reports[0].grid.agnecy" in result.output
+    assert "Traceback" not in result.output
+
+    plan.write_text("[[reports]]\nnotebook = 'operation_summary'\nparameters = { agency = 'X' }\n")
+    result = CliRunner().invoke(main, ["build", "--plan", str(plan), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "reports[0]: Unknown agency 'X'" in result.output
+    assert not (tmp_path / "manifest.json").exists()  # nothing ran
+
+
+# --------------------------------------------------------------------------------------------
+# Reproducible output, and the incremental no-op, on a real report
+# --------------------------------------------------------------------------------------------
+
+
+def test_same_inputs_give_byte_identical_html(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    plan = tmp_path / "reports.toml"
+    plan.write_text(
+        "[[reports]]\nnotebook = 'operation_summary'\n"
+        "parameters = { agency = 'British Transport Police' }\n"
+    )
+    runner = CliRunner()
+    base = ["build", "--plan", str(plan), "--format", "html", "-j", "1"]
+    first = runner.invoke(main, [*base, "--out", str(tmp_path / "a")])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(main, [*base, "--out", str(tmp_path / "a")])
+    assert "1 reports up to date" in again.output
+    second = runner.invoke(main, [*base, "--out", str(tmp_path / "b"), "--force"])
+    assert second.exit_code == 0, second.output
+    (html,) = (tmp_path / "a").glob("*.html")
+    assert html.read_bytes() == (tmp_path / "b" / html.name).read_bytes()
+    assert b"2023-11-14" in html.read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# Scale-out: the same batch on a Dask LocalCluster
+# --------------------------------------------------------------------------------------------
+
+
+def test_dask_local_cluster(tmp_path, notebooks, dataset):
+    distributed = pytest.importorskip("distributed")
+    jobs = prepare_jobs(
+        [request(notebooks, "ok", 1), request(notebooks, "ok", 2), request(notebooks, "fail")],
+        dataset,
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        outcome = run_batch(
+            decide(jobs, Manifest(tmp_path)),
+            out_dir=tmp_path,
+            dataset=dataset,
+            executor=client.get_executor(pure=False),
+        )
+    status = {o.job.stem: o.status for o in outcome.outcomes}
+    assert status == {"ok__1": "built", "ok__2": "built", "fail__1": "failed"}
+    assert (tmp_path / "ok__2.html").is_file()
+    assert (tmp_path / "fail__1.failed.ipynb").is_file()
+    assert (
+        json.loads((tmp_path / "manifest.json").read_text())["reports"]["ok__1"]["status"] == "ok"
+    )
