@@ -202,6 +202,11 @@ class Selection:
     def days(self) -> int:
         return int((self.period_end - self.week).days) + 1
 
+    @property
+    def source_ids(self) -> list[str]:
+        """The sources cited by the selected figures, for the sources section."""
+        return sorted({str(source) for source in self.tallies["source_id"]})
+
 
 def select(
     dataset: Dataset, *, operation: str, week: str = "", agency: str | None = None

@@ -490,3 +490,24 @@ def check_overview_html(dataset: Dataset, selection: Selection, rec: pd.DataFram
         "own release over a secondary article, and an exact figure over a hedged one."
     )
     return Markup("<p class='lede'>{}</p>").format(text)
+
+
+def show_figures_chart(
+    dataset: Dataset, figures: pd.DataFrame, categories: list[str], *, colour: int = 0
+) -> None:
+    """Display the chart of ``categories`` in a notebook, or say why there is none."""
+    from IPython.display import HTML, display
+
+    chart = figures_chart(
+        figures,
+        categories,
+        source=source_line(dataset, figures),
+        colour=colour,
+        measures=dataset.measures,
+    )
+    if chart is None:
+        kinds = join_words(categories, "or")
+        message = Markup("<p>The sources give fewer than two {} counts: no chart.</p>")
+        display(HTML(message.format(kinds)))
+    else:
+        charts.show(*chart)
