@@ -26,6 +26,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 TEXT_COLOUR = "#222222"
 MUTED = "#666666"
 WIDTH_INCHES = 6.3  # fits the A4 text block with 2 cm margins
+TITLE_WIDTH_CHARS = 58  # bold 12 pt title characters that fit in WIDTH_INCHES
 
 STYLE = {
     "font.family": "DejaVu Sans",
@@ -109,7 +110,11 @@ def bar_chart(
                 fontweight="bold",
             )
         fig.suptitle(
-            textwrap.fill(title, 70), x=0.01, ha="left", fontweight="bold", color=TEXT_COLOUR
+            textwrap.fill(title, TITLE_WIDTH_CHARS),
+            x=0.01,
+            ha="left",
+            fontweight="bold",
+            color=TEXT_COLOUR,
         )
         fig.supxlabel(f"Source: {source}", x=0.01, ha="left", fontsize=8, color=MUTED)
         if own_figure:

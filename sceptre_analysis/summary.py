@@ -206,6 +206,11 @@ def lede_html(figures: pd.DataFrame, selection: Selection) -> Markup:
         sentences.append(
             f"Alongside enforcement, the figures record {join_words(by_category['prevention'])}."
         )
+    if "status" in figures and (figures["status"] == "scope").any():
+        sentences.append(
+            "Caution: the scope the source gives for these figures is doubtful "
+            "(see “Where the sources disagree”)."
+        )
     return Markup("<p class='lede'>{}</p>").format(" ".join(sentences))
 
 
@@ -294,7 +299,8 @@ def other_agencies_table(dataset: Dataset, selection: Selection) -> pd.DataFrame
             }
         )
     columns = ["Agency", "Area (as stated)", "Measure", "Figure", "Source", "Note"]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["Agency", "Area (as stated)", "Measure"]).reset_index(drop=True)
 
 
 def conflicts_html(rec: pd.DataFrame, *, heading_level: int = 3) -> Markup:
