@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ import pandas as pd
 
 from . import __version__, paths
 from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook, prestart_kernel
-from .export import export_notebook
+from .export import export_notebook, fill_template
 from .files import inside, safe_name, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
 from .narrative import format_period
@@ -109,11 +108,6 @@ def report_stem(notebook: str, parameters: Mapping[str, Any]) -> str:
     return stem
 
 
-def _format_template(template: str, parameters: Mapping[str, Any]) -> str:
-    values: defaultdict[str, str] = defaultdict(str, {k: str(v) for k, v in parameters.items()})
-    return template.format_map(values)
-
-
 def prepare(
     request: ReportRequest,
     *,
@@ -164,8 +158,8 @@ def report_metadata(
     visible = {k: v for k, v in parameters.items() if k not in HIDDEN_PARAMETERS}
     fields = {**visible, "period": _period_text(dataset, parameters)}
     return {
-        "title": _format_template(source.get("title", notebook.stem), fields),
-        "subtitle": _format_template(source.get("subtitle", ""), fields),
+        "title": fill_template(source.get("title", notebook.stem), fields),
+        "subtitle": fill_template(source.get("subtitle", ""), fields),
         "parameters": visible,
         "data_hash": dataset.fingerprint(),
         "notebook": notebook.name,

@@ -82,7 +82,13 @@ def validate_command(path: Path | None, documents: Path | None, no_documents: bo
     click.echo(
         f"{target}: OK — {len(dataset.tallies)} tallies from {len(dataset.sources)} sources, "
         f"{len(dataset.measures)} measures"
-        + ("" if docs is None else ", quotes checked against the documents")
+        + (
+            f", quotes checked against the documents in {dataset.documents_dir}"
+            if dataset.documents_dir
+            else ", quotes not checked (--no-documents)"
+            if no_documents
+            else ", quotes NOT checked (no documents folder found; see --documents)"
+        )
     )
 
 

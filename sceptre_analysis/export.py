@@ -12,12 +12,14 @@ flags and config files like any nbconvert exporter.
 
 from __future__ import annotations
 
+import ast
 import base64
 import copy
 import importlib
 import json
 import os
 import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -149,6 +151,46 @@ def _heading_text(tag: Any) -> str:
     return " ".join(tag.get_text(" ", strip=True).split())
 
 
+def _run_parameters(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """Parameters of a notebook run by plain papermill: the defaults, then what was injected.
+
+    papermill records only the injected values; the title block should show them all, in
+    the order the ``parameters`` cell declares them, minus plumbing such as ``data_dir``.
+    """
+    from .params import HIDDEN_PARAMETERS
+
+    values: dict[str, Any] = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                break
+            for node in tree.body:
+                target = (
+                    getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+                )
+                if isinstance(target, ast.Name) and getattr(node, "value", None) is not None:
+                    try:
+                        values[target.id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        continue
+            break
+    injected = (nb.metadata.get("papermill", {}) or {}).get("parameters") or {}
+    if isinstance(injected, Mapping):
+        values.update(injected)
+    return {k: v for k, v in values.items() if k not in HIDDEN_PARAMETERS}
+
+
+def fill_template(template: str, values: Mapping[str, Any]) -> str:
+    """``"{operation}: {agency}"`` filled from parameters; an unknown name becomes blank."""
+    filled: defaultdict[str, str] = defaultdict(str, {k: str(v) for k, v in values.items()})
+    try:
+        return template.format_map(filled)
+    except (ValueError, IndexError):  # a title with stray braces is shown as written
+        return template
+
+
 class SceptreHTMLExporter(HTMLExporter):
     """Self-contained, code-free HTML report from an executed notebook."""
 
@@ -269,13 +311,15 @@ class SceptreHTMLExporter(HTMLExporter):
         title = meta.get("title") or _first_heading(nb) or name
         params = meta.get("parameters")
         if params is None:
-            params = (nb.metadata.get("papermill", {}) or {}).get("parameters") or {}
+            params = _run_parameters(nb)
         if not isinstance(params, Mapping):
             params = {}
         built = build_time(self.source_date_epoch)
+        # A notebook run by plain papermill still carries templates ("{operation}: {agency}").
+        fields = {"period": params.get("week", ""), **params}
         return {
-            "title": str(title),
-            "subtitle": str(meta.get("subtitle") or self.subtitle),
+            "title": fill_template(str(title), fields),
+            "subtitle": fill_template(str(meta.get("subtitle") or self.subtitle), fields),
             "parameters": [(str(k), _display_value(v)) for k, v in params.items()],
             "version": __version__,
             "data_hash": str(meta["data_hash"]) if meta.get("data_hash") else "",

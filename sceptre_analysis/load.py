@@ -102,6 +102,8 @@ class Dataset:
     measures: pd.DataFrame
     data_dir: Path
     _fingerprint: str = field(default="", repr=False)
+    documents_dir: Path | None = None
+    """The folder the quotes were checked against; None when they were not checked."""
 
     def fingerprint(self) -> str:
         """sha256 of the three CSV files' bytes as loaded: ties a report to the exact data."""
@@ -351,7 +353,8 @@ def load_dataset(path: str | Path | None = None, *, documents: Documents = "auto
     fingerprint = _fingerprint(
         {c.spec.filename: c.raw for c in (checked.sources, checked.measures, checked.tallies)}
     )
-    return Dataset(sources, tallies, measures, folder, fingerprint)
+    documents_found, _ = _documents(documents, folder)
+    return Dataset(sources, tallies, measures, folder, fingerprint, documents_found)
 
 
 def load_sources(path: str | Path | None = None, *, documents: Documents = "auto") -> pd.DataFrame:

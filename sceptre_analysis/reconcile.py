@@ -43,6 +43,7 @@ COLUMNS = [
     "chosen_source",
     "reason",
     "lines",
+    "unit",
 ]
 
 
@@ -74,7 +75,9 @@ def _rank(claim: _Claim, sources: pd.DataFrame, agency: str) -> tuple[int, int, 
     return (0 if own else 1 if primary else 2, 1 if claim.qualifier else 0, int(claim.derived), age)
 
 
-def _reason(claim: _Claim, sources: pd.DataFrame, agency: str, alternatives: int) -> str:
+def _reason(
+    claim: _Claim, sources: pd.DataFrame, agency: str, agreeing: int, disagreeing: int
+) -> str:
     info = sources.loc[claim.source_id] if claim.source_id in sources.index else None
     name = _source_name(sources, claim.source_id)
     if info is not None and str(info["publisher"]) == agency:
@@ -88,8 +91,10 @@ def _reason(claim: _Claim, sources: pd.DataFrame, agency: str, alternatives: int
         why += ", computed from its exact component figures"
     elif not claim.qualifier:
         why += ", an exact figure"
-    if alternatives:
-        why += f"; preferred over {alternatives} other claim{'s' if alternatives > 1 else ''}"
+    if disagreeing:
+        why += f"; preferred over {disagreeing} disagreeing claim{'s' if disagreeing > 1 else ''}"
+    if agreeing:
+        why += f"; {agreeing} other claim{'s agree' if agreeing > 1 else ' agrees'}"
     return why[0].upper() + why[1:] + "."
 
 
@@ -231,6 +236,14 @@ def _group_rows(
             elif len({c.value for c in stated}) == 1:
                 explanation += f" on {chosen.text}"
             explanation += "."
+        others = [c for c in stated if c is not chosen]
+        agreeing = sum(
+            hedge_holds(qualifiers[c.qualifier], c.value, chosen.value)
+            if c.qualifier
+            else c.value == chosen.value
+            for c in others
+        )
+        disagreeing = len(others) - agreeing
         rows.append(
             {
                 **group_key,
@@ -243,7 +256,8 @@ def _group_rows(
                 "explanation": explanation,
                 "chosen": chosen.value,
                 "chosen_source": chosen.source_id,
-                "reason": _reason(chosen, sources, group_key["agency"], len(stated) - 1),
+                "reason": _reason(chosen, sources, group_key["agency"], agreeing, disagreeing),
+                "unit": unit,
                 "lines": sorted(c.line for c in stated if c.line is not None),
             }
         )
@@ -323,8 +337,10 @@ def _scope_rows(
                         "area": suspect_area,
                         "measure": "(whole list)",
                         "label": (
-                            f"{len(common)} figures equal to {reference_agency} ({reference_area})"
+                            f"the “{suspect_area}” list repeats the {reference_agency}'s "
+                            f"{reference_area} figures"
                         ),
+                        "unit": "",
                         "status": "scope",
                         "claims": "; ".join(figure(m) for m in suspect_rows.index),
                         "explanation": explanation,

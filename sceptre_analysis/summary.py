@@ -151,9 +151,10 @@ def headline_table(figures: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                 for p, u in zip(shown["per_day"], shown["unit"], strict=True)
             ],
             "Source": [
-                f"{names.get(s, s)} (line {lines[0]})"
+                f"{names.get(s, s)} (tallies.csv line {lines[0]})"
                 if len(lines) == 1
-                else f"{names.get(s, s)} (sum of lines {join_words([str(n) for n in lines])})"
+                else f"{names.get(s, s)} (sum of tallies.csv lines "
+                f"{join_words([str(n) for n in lines])})"
                 for s, lines in zip(shown["source_id"], shown["lines"], strict=True)
             ],
             "Check": [CHECK_WORDS.get(status, status) for status in shown["status"]],
@@ -170,21 +171,32 @@ def lede_html(figures: pd.DataFrame, selection: Selection) -> Markup:
             continue  # its parts are listed; the total gets its own sentence
         by_category.setdefault(str(row.category), []).append(row.figure)
     period = format_period(selection.week, selection.period_end)
-    subject = f"{selection.agency} officers"
+    agency = str(selection.agency)
+    subject = (
+        f"officers of {agency[0].lower()}{agency[1:]}"
+        if agency.lower().startswith("all ")
+        else f"{agency} officers"
+    )
     area = join_words(sorted({str(a) for a in figures.get("area", [])}))
     sentences = []
+    if "status" in figures and (figures["status"] == "scope").any():
+        sentences.append(
+            "Caution: the scope the source gives for these figures is doubtful "
+            "(see “Where the sources disagree”)."
+        )
     opening = f"During {selection.operation}, from {period}"
     if area:
         opening += f" ({area})"
-    actions = []
     if by_category.get("seizures"):
-        actions.append(f"{subject} recovered or seized {join_words(by_category['seizures'])}")
-    if by_category.get("enforcement"):
-        actions.append(f"the sources record {join_words(by_category['enforcement'])}")
-    if actions:
-        sentences.append(f"{opening}, {join_words(actions)}.")
+        sentences.append(
+            f"{opening}, {subject} recovered or seized {join_words(by_category['seizures'])}."
+        )
+        if by_category.get("enforcement"):
+            sentences.append(f"The sources record {join_words(by_category['enforcement'])}.")
+    elif by_category.get("enforcement"):
+        sentences.append(f"{opening}, the sources record {join_words(by_category['enforcement'])}.")
     else:
-        sentences.append(f"{opening}, the sources give no figures for {selection.agency}.")
+        sentences.append(f"{opening}, the sources give no figures for {agency}.")
     total = figures[figures["measure"] == "weapons_total"]
     if not total.empty:
         row = total.iloc[0]
@@ -206,11 +218,6 @@ def lede_html(figures: pd.DataFrame, selection: Selection) -> Markup:
         sentences.append(
             f"Alongside enforcement, the figures record {join_words(by_category['prevention'])}."
         )
-    if "status" in figures and (figures["status"] == "scope").any():
-        sentences.append(
-            "Caution: the scope the source gives for these figures is doubtful "
-            "(see “Where the sources disagree”)."
-        )
     return Markup("<p class='lede'>{}</p>").format(" ".join(sentences))
 
 
@@ -225,6 +232,8 @@ def chart_title(figures: pd.DataFrame, shown: pd.DataFrame, measures: pd.DataFra
         parts = [p for p in total.total_of if p in set(shown["measure"])]
         if not parts or total.measure not in by_measure.index:
             continue
+        if not set(shown["measure"]) <= set(total.total_of):
+            continue  # the chart shows more than the parts: a share would mislabel it
         total_value = float(by_measure.loc[total.measure, "value"])
         part = max(parts, key=lambda p: float(by_measure.loc[p, "value"]))
         if total_value:
@@ -310,20 +319,21 @@ def conflicts_html(rec: pd.DataFrame, *, heading_level: int = 3) -> Markup:
         return Markup("<p>No contradictions between sources.</p>")
     parts = []
     for row in problems.itertuples(index=False):
-        kind = "Scope" if str(row.status) == "scope" else "Conflict"
+        if str(row.status) == "scope":
+            heading = Markup("Scope: {}").format(row.label[0].upper() + row.label[1:])
+            used = ""
+        else:
+            heading = Markup("Conflict: {} — {} ({})").format(row.label, row.agency, row.area)
+            used = Markup("The reports use {}. ").format(format_value(row.chosen, str(row.unit)))
         parts.append(
             Markup(
-                "<section class='finding'><h{lvl}>{kind}: {label} — {agency} ({area})</h{lvl}>"
-                "<p>{explanation}</p><p class='decision'><strong>Used:</strong> {used}{reason}</p>"
-                "</section>"
+                "<section class='finding'><h{lvl}>{heading}</h{lvl}><p>{explanation}</p>"
+                "<p class='decision'><strong>Decision:</strong> {used}{reason}</p></section>"
             ).format(
                 lvl=heading_level,
-                kind=kind,
-                label=row.label,
-                agency=row.agency,
-                area=row.area,
+                heading=heading,
                 explanation=row.explanation,
-                used=("" if pd.isna(row.chosen) else format_value(row.chosen, "count") + ". "),
+                used=used,
                 reason=row.reason,
             )
         )
@@ -512,8 +522,6 @@ def show_figures_chart(
         measures=dataset.measures,
     )
     if chart is None:
-        kinds = join_words(categories, "or")
-        message = Markup("<p>The sources give fewer than two {} counts: no chart.</p>")
-        display(HTML(message.format(kinds)))
+        display(HTML("<p>The sources give fewer than two figures to compare here: no chart.</p>"))
     else:
         charts.show(*chart)
