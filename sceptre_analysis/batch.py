@@ -526,3 +526,125 @@ def describe(outcome: Outcome) -> str:
 def is_quiet() -> bool:
     """No progress bar in CI or when stderr is not a terminal."""
     return bool(os.environ.get("CI")) or not sys.stderr.isatty()
+
+
+# --------------------------------------------------------------------------------------------
+# The whole build, as the command line runs it
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_NOTEBOOK_TIMEOUT = 1800.0
+"""Seconds a whole notebook may run by default: long enough for any report, never for ever."""
+
+
+@dataclass
+class Schedule:
+    """What a build will do, decided before any kernel starts (``--dry-run`` shows it)."""
+
+    decisions: list[Decision]
+    dataset: Dataset
+    out_dir: Path
+    plan: Any = None  # plan.Plan, or None for a one-off report
+    plan_key: str | None = None
+    data_dir: Path | None = None
+
+    @property
+    def to_build(self) -> int:
+        return sum(d.build for d in self.decisions)
+
+
+def schedule(
+    *,
+    notebook: str | None = None,
+    parameters: dict[str, Any] | None = None,
+    plan_path: Path | None = None,
+    formats: tuple[str, ...] | None = None,
+    out_dir: Path | None = None,
+    data_dir: Path | None = None,
+    force: bool = False,
+) -> Schedule:
+    """Check the data, the plan (or one NOTEBOOK with ``parameters``) and every report's
+    parameters, then decide what to rebuild.
+
+    Raises :class:`plan.PlanError`, :class:`build.BuildError` or
+    :class:`load.DataValidationError` for a user's mistake, before anything runs.
+    """
+    from .build import ReportRequest
+    from .load import load_dataset
+    from .plan import expand, quick_key, read_plan
+
+    plan = plan_key = None
+    if notebook is None:
+        plan = read_plan(plan_path)
+        plan_key = quick_key(plan_path, data_dir=data_dir, formats=formats)
+    dataset = load_dataset(data_dir)
+    if plan is None:
+        assert notebook is not None
+        reports = [ReportRequest(notebook, dict(parameters or {}), formats or ("html", "pdf"))]
+    else:
+        reports = expand(plan, dataset, formats=formats)
+    jobs = prepare_jobs(reports, dataset, data_dir=data_dir)
+    out = Path(out_dir or paths.reports_dir())
+    decisions = decide(jobs, Manifest.load(out), force=force)
+    return Schedule(decisions, dataset, out, plan, plan_key, data_dir)
+
+
+def _setting(given: float | None, planned: float | None, default: float) -> float | None:
+    value = given if given is not None else planned
+    value = value if value is not None else default
+    return value or None  # 0 = no limit
+
+
+def run_schedule(
+    plan: Schedule,
+    *,
+    jobs: int | None = None,
+    cell_timeout: float | None = None,
+    notebook_timeout: float | None = None,
+    scheduler: str | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> BatchResult:
+    """Run a :class:`Schedule`: locally in a process pool, or on the Dask ``scheduler``.
+
+    Options left ``None`` come from the plan, then the defaults; 0 means no limit.
+    Raises :class:`build.BuildError` when the Dask scheduler cannot be reached.
+    """
+    from .build import BuildError
+
+    settings = plan.plan
+    executor, client = None, None
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError as error:
+            raise BuildError(
+                "--scheduler needs Dask: pip install 'sceptre-analysis[dask]'"
+            ) from error
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as error:
+            raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+        executor = client.get_executor(pure=False)
+    elif (jobs or 0) != 1 and plan.to_build > 1:
+        warm_up()
+    try:
+        return run_batch(
+            plan.decisions,
+            out_dir=plan.out_dir,
+            dataset=plan.dataset,
+            data_dir=plan.data_dir,
+            cell_timeout=_setting(
+                cell_timeout, settings.cell_timeout if settings else None, DEFAULT_CELL_TIMEOUT
+            ),
+            notebook_timeout=_setting(
+                notebook_timeout,
+                settings.notebook_timeout if settings else None,
+                DEFAULT_NOTEBOOK_TIMEOUT,
+            ),
+            workers=jobs or (settings.jobs if settings else None),
+            executor=executor,
+            on_done=on_done,
+            plan_key=plan.plan_key,
+        )
+    finally:
+        if client is not None:
+            client.close()

@@ -13,17 +13,14 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__, paths
-from .plan import FORMATS, PLAN_FILE, TABLE, PlanError, quick_key, read_plan, up_to_date
+from .batch import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
+from .plan import FORMATS, PLAN_FILE, TABLE, PlanError, plan_up_to_date
 
 if TYPE_CHECKING:
     from .batch import BatchResult, Decision, Outcome
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-DEFAULT_CELL_TIMEOUT = 120.0
-"""Seconds one cell may run by default (as before the build plan existed)."""
-DEFAULT_NOTEBOOK_TIMEOUT = 1800.0
-"""Seconds a whole notebook may run by default: long enough for any report, never for ever."""
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -201,20 +198,18 @@ def build_command(
     before the first kernel starts, and one failing report does not stop the others.
     """
     chosen_formats = _parse_formats(formats) if formats else None
-    plan, plan_key = None, None
-    if notebook:
-        if build_all or plan_path:
-            _fail("give a NOTEBOOK or --all/--plan, not both")
-    elif pairs:
+    if notebook and (build_all or plan_path):
+        _fail("give a NOTEBOOK or --all/--plan, not both")
+    if not notebook and pairs:
         _fail("-p needs a NOTEBOOK (parameters differ between notebooks)")
-    else:
+    out = out_dir or paths.reports_dir()
+    if not notebook and not force:
         try:
-            plan = read_plan(plan_path)
-            plan_key = quick_key(plan_path, data_dir=data_dir, formats=chosen_formats)
+            count = plan_up_to_date(
+                plan_path, out_dir=out, data_dir=data_dir, formats=chosen_formats
+            )
         except PlanError as error:
             _fail(str(error))
-        out = out_dir or paths.reports_dir()
-        count = None if force else up_to_date(out, plan_key)
         if count is not None:  # every input byte as at the last all-good build
             verb = "would build nothing" if dry_run else "nothing to build"
             click.echo(f"{count} reports up to date ({verb}); --force rebuilds them")
@@ -222,86 +217,53 @@ def build_command(
 
     from tqdm import tqdm
 
-    from . import batch as batch_module
-
-    if not dry_run and not scheduler and jobs != 1:
-        batch_module.warm_up()
-    from .batch import Manifest, decide, describe, is_quiet, prepare_jobs, run_batch
-    from .build import BuildError, ReportRequest
-    from .load import DataValidationError, load_dataset
-    from .plan import expand
+    from .batch import describe, is_quiet, run_schedule, schedule
+    from .build import BuildError
+    from .load import DataValidationError
 
     try:
-        dataset = load_dataset(data_dir)
+        planned = schedule(
+            notebook=notebook,
+            parameters=_parse_parameters(pairs) if notebook else None,
+            plan_path=plan_path,
+            formats=chosen_formats,
+            out_dir=out,
+            data_dir=data_dir,
+            force=force,
+        )
     except DataValidationError as error:
         _fail(f"the data has problems:\n{error}")
-    try:
-        if plan is None:
-            assert notebook is not None
-            fmts = chosen_formats or ("html", "pdf")
-            reports: list = [ReportRequest(notebook, _parse_parameters(pairs), fmts)]
-        else:
-            reports = expand(plan, dataset, formats=chosen_formats)
-        # Check everything before the first kernel starts.
-        planned = prepare_jobs(reports, dataset, data_dir=data_dir)
-    except PlanError as error:
+    except (PlanError, BuildError) as error:
         _fail(str(error))
-    except BuildError as error:
-        _fail(str(error))
-    out = out_dir or paths.reports_dir()
-    decisions = decide(planned, Manifest.load(out), force=force)
     if dry_run:
-        _print_plan(decisions, plan.source if plan else None)
+        _print_plan(planned.decisions, planned.plan.source if planned.plan else None)
         return
 
-    def setting(given: float | None, planned: float | None, default: float) -> float | None:
-        value = given if given is not None else planned
-        value = value if value is not None else default
-        return value or None  # 0 = no limit
-
-    executor, client = None, None
-    if scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            _fail("--scheduler needs Dask: pip install 'sceptre-analysis[dask]'")
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as error:
-            _fail(f"cannot reach the Dask scheduler at {scheduler}: {error}")
-        executor = client.get_executor(pure=False)
-    to_build = sum(d.build for d in decisions)
-    bar = tqdm(total=to_build, unit="report", file=sys.stderr, disable=is_quiet() or not to_build)
+    bar = tqdm(
+        total=planned.to_build,
+        unit="report",
+        file=sys.stderr,
+        disable=is_quiet() or not planned.to_build,
+    )
 
     def done(outcome: Outcome) -> None:
-        if outcome.status == "up to date":
-            return
-        bar.update(1)
-        tqdm.write(describe(outcome), file=sys.stderr)
+        if outcome.status != "up to date":
+            bar.update(1)
+            tqdm.write(describe(outcome), file=sys.stderr)
 
     try:
-        batch = run_batch(
-            decisions,
-            out_dir=out,
-            dataset=dataset,
-            data_dir=data_dir,
-            cell_timeout=setting(
-                cell_timeout, plan.cell_timeout if plan else None, DEFAULT_CELL_TIMEOUT
-            ),
-            notebook_timeout=setting(
-                notebook_timeout,
-                plan.notebook_timeout if plan else None,
-                DEFAULT_NOTEBOOK_TIMEOUT,
-            ),
-            workers=jobs or (plan.jobs if plan else None),
-            executor=executor,
+        batch = run_schedule(
+            planned,
+            jobs=jobs,
+            cell_timeout=cell_timeout,
+            notebook_timeout=notebook_timeout,
+            scheduler=scheduler,
             on_done=done,
-            plan_key=plan_key if plan else None,
         )
+    except BuildError as error:
+        _fail(str(error))
     finally:
         bar.close()
-        if client is not None:
-            client.close()
     _print_summary(batch)
     if batch.failed:
         names = ", ".join(o.job.stem for o in batch.failed)

@@ -431,3 +431,20 @@ def up_to_date(out_dir: Path, key: str) -> int | None:
         return len(last["reports"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def plan_up_to_date(
+    plan_path: Path | None = None,
+    *,
+    out_dir: Path,
+    data_dir: Path | None = None,
+    formats: tuple[str, ...] | None = None,
+) -> int | None:
+    """The fast path of ``build --all``: how many reports are already up to date, when no
+    input byte changed since the last all-good build; ``None`` when a full check is needed.
+
+    Reads bytes only (no pandas, no kernel), so an unchanged build answers in well under a
+    second. Raises :class:`PlanError` for a bad plan.
+    """
+    read_plan(plan_path)
+    return up_to_date(out_dir, quick_key(plan_path, data_dir=data_dir, formats=formats))
