@@ -316,7 +316,7 @@ def conflicts_html(rec: pd.DataFrame, *, heading_level: int = 3) -> Markup:
     """Each conflict or scope problem as a short titled paragraph a reader understands."""
     problems = rec[rec["status"].astype(str) != "consistent"]
     if problems.empty:
-        return Markup("<p>No contradictions between sources.</p>")
+        return Markup("<p>No contradictions among these claims.</p>")
     parts = []
     for row in problems.itertuples(index=False):
         if str(row.status) == "scope":
