@@ -346,7 +346,7 @@ def test_btp_summary_headline_figures(soups):
     assert figures["Searches"] == "258"
     assert figures["Knives and other weapons recovered"] == "12"
     assert figures["Cash seized"] == "£1,940"
-    assert "No contradictions between sources." in _text(soups["btp"])
+    assert "No contradictions among these claims." in _text(soups["btp"])
 
 
 def test_btp_summary_pdf_figures(pdf_texts):
