@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import __version__, paths
 from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook, prestart_kernel
-from .export import export_notebook, fill_template
+from .export import export_notebook
 from .files import inside, safe_name, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
 from .narrative import format_period
@@ -156,10 +156,10 @@ def report_metadata(
     """What the export shows in the title block and footer."""
     source = nbformat.read(notebook, as_version=4).metadata.get("sceptre", {})
     visible = {k: v for k, v in parameters.items() if k not in HIDDEN_PARAMETERS}
-    fields = {**visible, "period": _period_text(dataset, parameters)}
     return {
-        "title": fill_template(source.get("title", notebook.stem), fields),
-        "subtitle": fill_template(source.get("subtitle", ""), fields),
+        "title": source.get("title", notebook.stem),
+        "subtitle": source.get("subtitle", ""),
+        "fields": {"period": _period_text(dataset, parameters)},
         "parameters": visible,
         "data_hash": dataset.fingerprint(),
         "notebook": notebook.name,
@@ -248,8 +248,3 @@ def default_requests() -> list[ReportRequest]:
         ReportRequest("operation_summary", {"agency": "British Transport Police"}),
         ReportRequest("source_check", {}),
     ]
-
-
-def build_reports(requests: Sequence[ReportRequest], **options: Any) -> list[ReportResult]:
-    """Build several reports one after another; see :mod:`sceptre_analysis.batch` for parallel."""
-    return [build_report(request, **options) for request in requests]

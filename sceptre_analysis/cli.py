@@ -65,17 +65,17 @@ def main() -> None:
 @click.option("--no-documents", is_flag=True, help="Skip the check of quotes against documents.")
 def validate_command(path: Path | None, documents: Path | None, no_documents: bool) -> None:
     """Check the data files in PATH (default: the project's data/) and report every problem."""
-    from .load import load_dataset, validate
+    from .load import DataValidationError, load_dataset
 
     target = path or paths.data_dir()
     docs = None if no_documents else (documents or "auto")
-    problems = validate(target, documents=docs)
-    if problems:
-        for problem in problems:
+    try:  # one read: the load reports every problem at once, or returns the checked data
+        dataset = load_dataset(target, documents=docs)
+    except DataValidationError as error:
+        for problem in error.problems:
             click.echo(str(problem))
-        s = "" if len(problems) == 1 else "s"
-        _fail(f"{len(problems)} problem{s} in {target}", EXIT_FAILED)
-    dataset = load_dataset(target, documents=docs)
+        s = "" if len(error.problems) == 1 else "s"
+        _fail(f"{len(error.problems)} problem{s} in {target}", EXIT_FAILED)
     click.echo(
         f"{target}: OK — {len(dataset.tallies)} tallies from {len(dataset.sources)} sources, "
         f"{len(dataset.measures)} measures"

@@ -316,7 +316,7 @@ class SceptreHTMLExporter(HTMLExporter):
             params = {}
         built = build_time(self.source_date_epoch)
         # A notebook run by plain papermill still carries templates ("{operation}: {agency}").
-        fields = {"period": params.get("week", ""), **params}
+        fields = {"period": params.get("week", ""), **params, **(meta.get("fields") or {})}
         return {
             "title": fill_template(str(title), fields),
             "subtitle": fill_template(str(meta.get("subtitle") or self.subtitle), fields),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .narrative import format_value, hedged_figure, join_words
+from .narrative import format_value, hedged_figure
 
 SCOPE = ["operation", "period_start", "period_end", "agency", "area"]
 """Columns that say *what* a figure is about: the same scope + measure should agree."""
@@ -213,12 +213,3 @@ def check_hedges(
             )
         rows.append(record)
     return pd.DataFrame(rows)
-
-
-def describe_scope(agency: str, area: str) -> str:
-    """``"Metropolitan Police Service (London)"`` — for explanations."""
-    return f"{agency} ({area})" if area else agency
-
-
-def list_measures(labels: list[str]) -> str:
-    return join_words([label.lower() for label in labels])

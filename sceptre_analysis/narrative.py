@@ -98,18 +98,6 @@ def hedged_figure(
     return f"{qualifier} {text}" if qualifier else text
 
 
-def figure_from_row(row: Mapping[str, Any]) -> str:
-    """:func:`hedged_figure` for a tallies row joined with its measure."""
-    noun_plural = row.get("noun_plural") or None
-    return hedged_figure(
-        row["value"],
-        qualifier=row.get("qualifier") or "",
-        unit=row.get("unit") or "count",
-        noun=row.get("noun") or "",
-        noun_plural=noun_plural if isinstance(noun_plural, str) else None,
-    )
-
-
 def join_words(items: list[str], conjunction: str = "and") -> str:
     """``["a", "b", "c"]`` → ``"a, b and c"`` (British style, no serial comma)."""
     items = [item for item in items if item]

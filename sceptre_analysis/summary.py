@@ -50,7 +50,10 @@ def reconciliation(dataset: Dataset, selection: Selection) -> pd.DataFrame:
 
 
 def chosen_figures(
-    dataset: Dataset, selection: Selection, agency: str | None = None
+    dataset: Dataset,
+    selection: Selection,
+    agency: str | None = None,
+    rec: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One figure per measure for an agency: the one reconciliation prefers, with its claim.
 
@@ -58,7 +61,7 @@ def chosen_figures(
     chosen source words it), per_day, source_id, line, status, explanation.
     """
     agency = agency or selection.agency
-    rec = reconciliation(dataset, selection)
+    rec = reconciliation(dataset, selection) if rec is None else rec
     doubtful = {
         str(row.area): row.explanation
         for row in rec.itertuples(index=False)
@@ -269,8 +272,6 @@ def figures_chart(
         & (figures["unit"].astype(str) == "count")
         & ~((figures["measure"] == "weapons_total") & figures["derived"])
     ]
-    if shown.empty:
-        return None
     if len(shown) < 2:
         return None  # one bar says nothing the headline table does not
     shown = shown.sort_values("value", ascending=False)
@@ -281,16 +282,18 @@ def figures_chart(
     return fig, charts.bar_chart_alt(title, labels, values, "count")
 
 
-def other_agencies_table(dataset: Dataset, selection: Selection) -> pd.DataFrame:
+def other_agencies_table(
+    dataset: Dataset, selection: Selection, rec: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Figures other agencies (or wider scopes) reported for the same operation week."""
-    rec = reconciliation(dataset, selection)
-    rec = rec[(rec["agency"].astype(str) != selection.agency) & (rec["measure"] != "(whole list)")]
-    rec = rec[~rec["measure"].isin(["operation_days"])]
+    rec = reconciliation(dataset, selection) if rec is None else rec
     doubtful = {
         (str(row.agency), str(row.area)): row.label
-        for row in reconciliation(dataset, selection).itertuples(index=False)
+        for row in rec.itertuples(index=False)
         if str(row.status) == "scope"
     }
+    rec = rec[(rec["agency"].astype(str) != selection.agency) & (rec["measure"] != "(whole list)")]
+    rec = rec[~rec["measure"].isin(["operation_days"])]
     measures = dataset.measures.set_index("measure")
     names = _source_names(dataset)
     rows = []
