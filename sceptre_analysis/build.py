@@ -7,6 +7,8 @@ user's mistake: bad data, a bad parameter or a failing cell come back in
 
 from __future__ import annotations
 
+from sceptre_analysis.errors import SceptreError
+
 import hashlib
 import time
 from collections.abc import Mapping
@@ -41,7 +43,7 @@ FORMATS = ("html", "pdf", "ipynb")
 """What a report can be written as: the exported HTML and PDF, and the executed notebook."""
 
 
-class BuildError(ValueError):
+class BuildError(SceptreError, ValueError):
     """A user mistake found before anything runs (unknown notebook, bad data or parameter)."""
 
 

@@ -34,6 +34,8 @@ line 1, so messages and reports can cite it; extra columns are kept as text befo
 
 from __future__ import annotations
 
+from sceptre_analysis.errors import SceptreError
+
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,7 +81,7 @@ __all__ = [
 Documents = Path | str | None | Literal["auto"]
 
 
-class DataValidationError(ValueError):
+class DataValidationError(SceptreError, ValueError):
     """The data breaks one or more rules; ``problems`` lists every one, in file/line order."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:

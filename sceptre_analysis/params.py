@@ -8,6 +8,8 @@ typo stops with the list of valid values rather than a traceback.
 
 from __future__ import annotations
 
+from sceptre_analysis.errors import SceptreError
+
 import ast
 import difflib
 from collections.abc import Callable, Mapping
@@ -35,7 +37,7 @@ HIDDEN_PARAMETERS = frozenset({"data_dir"})
 """Plumbing, not content: not shown in report title blocks or file names."""
 
 
-class ParameterError(ValueError):
+class ParameterError(SceptreError, ValueError):
     """A parameter value the notebook cannot use; the message lists the valid ones."""
 
     def __init__(self, problems: list[str]):

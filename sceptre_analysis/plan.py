@@ -24,6 +24,8 @@ what was expected, never as a traceback (:class:`PlanError`).
 
 from __future__ import annotations
 
+from sceptre_analysis.errors import SceptreError
+
 import difflib
 import hashlib
 import json
@@ -70,7 +72,7 @@ _ENTRY_KEYS = {"notebook", "parameters", "grid", "formats"}
 _Scalar = (str, int, float, bool)
 
 
-class PlanError(ValueError):
+class PlanError(SceptreError, ValueError):
     """A plan file that cannot be used; the message names the file and key."""
 
 
