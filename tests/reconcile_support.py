@@ -84,7 +84,9 @@ def build(
     tallies["period_end"] = pd.to_datetime(tallies["period_end"].replace("", None))
     tallies["week"] = tallies["period_start"].where(tallies["period_kind"] == "exact")
     measures = pd.read_csv(FIXTURES / "measures.csv", dtype=str, keep_default_na=False)
-    tallies["unit"] = tallies["measure"].map(dict(zip(measures["measure"], measures["unit"])))
+    tallies["unit"] = tallies["measure"].map(
+        dict(zip(measures["measure"], measures["unit"], strict=True))
+    )
     table = sources or SOURCES
     frame = pd.DataFrame(
         [
