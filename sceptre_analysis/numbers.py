@@ -131,27 +131,43 @@ def _whole_number(tokens: list[_Token]) -> bool:
     )
 
 
-def _occurrences(tokens: list[_Token]) -> list:
-    """text2num's numbers, with "between eight hundred and one thousand" read as two numbers
-    (800 and 1,000), not as 801,000: after "between", an "and" inside one number is tried as
-    the range's joint, and taken when both sides are whole numbers."""
-    found = []
-    for occ in find_numbers(tokens, "en", 0.0):
-        before = tokens[occ.start - 1].text() if occ.start else ""
-        joints = [k for k in range(occ.start + 1, occ.end - 1) if tokens[k].text() == "and"]
-        after = tokens[occ.end].text() if occ.end < len(tokens) else ""
+def _occurrences(tokens: list[_Token]) -> list[tuple[int, int, float, bool]]:
+    """text2num's numbers as (first token, end token, value, ordinal).
+
+    After "between", the words up to the next non-number are one range: "between eight
+    hundred and one thousand" is 800 and 1,000, not 801,000.  Each "and" in those words is
+    tried as the joint, and the first that leaves a whole number on each side is taken.
+    """
+    raw = [
+        (o.start, o.end, float(o.value), bool(o.is_ordinal))
+        for o in find_numbers(tokens, "en", 0.0)
+    ]
+    found: list[tuple[int, int, float, bool]] = []
+    index = 0
+    while index < len(raw):
+        start, end, value, ordinal = raw[index]
+        last = index
+        while last + 1 < len(raw) and raw[last + 1][0] == raw[last][1]:
+            last += 1
+        group_end = raw[last][1]
+        before = tokens[start - 1].text() if start else ""
+        after = tokens[group_end].text() if group_end < len(tokens) else ""
         split = None
-        if before == "between" and after != "and":
-            for k in joints:
-                if _whole_number(tokens[occ.start : k]) and _whole_number(tokens[k + 1 : occ.end]):
+        if before == "between" and after != "and" and not ordinal:
+            for k in range(start + 1, group_end - 1):
+                if tokens[k].text() != "and":
+                    continue
+                if _whole_number(tokens[start:k]) and _whole_number(tokens[k + 1 : group_end]):
                     split = k
                     break
         if split is None:
-            found.append((occ.start, occ.end, occ.value, occ.is_ordinal))
+            found.append((start, end, value, ordinal))
+            index += 1
             continue
-        for lo, hi in ((occ.start, split), (split + 1, occ.end)):
+        for lo, hi in ((start, split), (split + 1, group_end)):
             (part,) = find_numbers(tokens[lo:hi], "en", 0.0)
-            found.append((lo, hi, part.value, False))
+            found.append((lo, hi, float(part.value), False))
+        index = last + 1
     return found
 
 
