@@ -75,7 +75,8 @@ def make_dataset(tmp_path: Path):
     """A small dataset: the base measures.csv, two test sources, and the tally rows given.
 
     Each row is ``(agency, measure, value, qualifier, source_id)`` for "Operation Test",
-    1 to 7 March 2021, area "Testshire"; quotes are not checked against documents.
+    1 to 7 March 2021, area "Testshire"; quotes are not checked against documents.  Every
+    agency named in the rows is written to the folder's agencies.csv.
     """
     from sceptre_analysis.load import load_dataset
 
@@ -85,7 +86,12 @@ def make_dataset(tmp_path: Path):
         for name in ("measures.csv", "measure_aliases.csv"):
             shutil.copy(BASE_DIR / name, folder)
         (folder / "sources.csv").write_text(SYNTHETIC_SOURCES, encoding="utf-8")
-        (folder / "agencies.csv").write_text(SYNTHETIC_AGENCIES, encoding="utf-8")
+        agencies = SYNTHETIC_AGENCIES + "".join(
+            f'"{name}",force,,Testshire\n'
+            for name in dict.fromkeys(row[0] for row in rows)
+            if name not in {"Test Police", "Testshire Police"}
+        )
+        (folder / "agencies.csv").write_text(agencies, encoding="utf-8")
         (folder / "operations.csv").write_text(SYNTHETIC_OPERATIONS, encoding="utf-8")
         lines = [
             f"Operation Test,2021-03-01,2021-03-07,{agency},Testshire,{measure},{value},"
