@@ -189,18 +189,20 @@ class Bar:
     segments: tuple[tuple[str, float, bool], ...] = ()
     missing: bool = False
     marker: str = ""
+    complete: bool = False
+    """The segments are a whole decomposition: they fill the bar, no remainder is drawn."""
 
 
-def _legend(ax: Axes, handles: list, **options) -> None:
+def _legend(ax: Axes, handles: list, vertical: bool) -> None:
+    """The key under the axes (inside the layout, so it never overlaps the source line)."""
     if handles:
         ax.legend(
             handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.02),
-            ncols=min(len(handles), 3),
+            loc="upper left",
+            bbox_to_anchor=(0, -0.1 if vertical else -0.02),
+            ncols=min(len(handles), 2),
             frameon=False,
             fontsize=8,
-            **options,
         )
 
 
@@ -212,6 +214,8 @@ def parts_chart(
     vertical: bool = False,
     colour: int = 0,
     note: str = "",
+    total_label: str = "",
+    base_label: str = "",
     ax: Axes | None = None,
 ) -> Figure:
     """Bars (horizontal, largest first; or vertical in the given order for weeks) with their
@@ -253,19 +257,21 @@ def parts_chart(
             any_hedged = any_hedged or bar.hedged or any(s[2] for s in bar.segments)
             filled = base_colour if not bar.segments else "#DDDDDD"
             options = {size_key: 0.6}
-            if bar.hedged:
+            if bar.segments and bar.complete and not bar.hedged:
+                options.update(color="none")
+            elif bar.hedged:
                 options.update(
                     color="white",
                     edgecolor=filled if bar.segments else base_colour,
                     hatch=HATCH,
                     linewidth=0.8,
                 )
-            else:
+            elif "color" not in options:
                 options.update(color=filled)
             draw([position], [bar.value], **options)
             start = 0.0
             for label, value, hedged in bar.segments:
-                seg = {size_key: 0.6 if not bar.segments else 0.45}
+                seg = {size_key: 0.6 if bar.complete else 0.45}
                 if hedged:
                     seg.update(color="white", edgecolor=part_colour[label], hatch=HATCH)
                 else:
@@ -314,6 +320,10 @@ def parts_chart(
         if vertical:
             ax.spines["bottom"].set_visible(True)
         handles = [Patch(color=part_colour[label], label=label) for label in part_labels]
+        if total_label and any(b.segments and not b.complete for b in bars):
+            handles.insert(0, Patch(color="#DDDDDD", label=total_label))
+        if base_label and any(not b.segments and not b.missing for b in bars) and part_labels:
+            handles.insert(0, Patch(color=base_colour, label=base_label))
         if any_hedged:
             handles.append(
                 Patch(
@@ -331,7 +341,7 @@ def parts_chart(
                     label=f"{' '.join(marks)} sources disagree: the reconciled figure is drawn",
                 )
             )
-        _legend(ax, handles)
+        _legend(ax, handles, vertical)
         fig.suptitle(
             textwrap.fill(title, TITLE_WIDTH_CHARS),
             x=0.01,
@@ -339,8 +349,10 @@ def parts_chart(
             fontweight="bold",
             color=TEXT_COLOUR,
         )
-        foot = f"Source: {source}" + (f"\n{note}" if note else "")
-        fig.supxlabel(textwrap.fill(foot, 110), x=0.01, ha="left", fontsize=8, color=MUTED)
+        foot = textwrap.fill(f"Source: {source}", 110)
+        if note:
+            foot += "\n" + textwrap.fill(note, 110)
+        fig.supxlabel(foot, x=0.01, ha="left", fontsize=8, color=MUTED)
         if own_figure:
             for _ in range(3):
                 fig.draw_without_rendering()

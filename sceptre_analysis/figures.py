@@ -469,18 +469,21 @@ def _chosen_row(
     if not item.empty and not pd.isna(item.iloc[0]["chosen"]):
         value = float(item.iloc[0]["chosen"])
         source = str(item.iloc[0]["chosen_source"])
-        for row in sorted(stated, key=lambda r: r["qualifier"] != ""):
-            if row["source_id"] == source and float(row["value"]) == value:
-                return row, False
+        matches = [r for r in stated if r["source_id"] == source and float(r["value"]) == value]
+        exact = [r for r in matches if r["qualifier"] == ""]
+        if exact:
+            return exact[0], False
         derived = candidates[
             candidates["derived"].astype(bool)
             & (candidates["source_id"] == source)
             & (candidates["value"].astype(float) == value)
         ]
-        if not derived.empty:
+        if not derived.empty:  # an exact total computed from its parts beats a hedged one
             row = derived.iloc[0].to_dict()
             row.setdefault("value_high", float("nan"))
             return row, True
+        if matches:
+            return matches[0], False
     exact = [r for r in stated if r["qualifier"] == ""]
     return (exact or stated)[0], False
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 from markupsafe import Markup
 
-from .figures import WHOLE_LIST, Citations, Figure, Period, finding_id
+from .figures import WHOLE_LIST, Citations, Figure, Period, finding_id, number_text
 from .narrative import join_words, spell_small
 from .roles import Roles
 from .tables import cite_cell, per_day_text
@@ -53,7 +53,7 @@ def item_text(figure: Figure, *, as_part: bool = False) -> str:
             text += f" compared with {figure.compared_with}"
         return text
     if role.kind in {"count", "duration"}:
-        return f"{figure.number} {label}" if as_part or not role.noun else figure.text
+        return f"{figure.number} {label}"
     return f"{label} of {figure.number}"
 
 
@@ -112,22 +112,19 @@ def lede_html(
         else:
             first = Markup("For {} they record {}.").format(where, lists[0])
         sentences.append(first)
-        if lists[1:]:
-            more = Markup(join_words([str(m) for m in lists[1:]]))
-            sentences.append(Markup("They also record {}.").format(more))
-        for figure in results:
-            rate = per_day_text(figure) if figure.area == area else ""
-            if rate:
-                noun = figure.role.noun_plural or (
-                    figure.role.noun + "s" if figure.role.noun else ""
-                )
-                sentences.append(
-                    Markup("That is {} {} a day over the {} days.").format(
-                        rate,
-                        noun or _lower(figure.role.label),
-                        spell_small(figure.period.days or 0),
-                    )
-                )
+        later = [str(m) for items in list(grouped.values())[1:] for m in items]
+        if later:
+            sentences.append(Markup("They also record {}.").format(Markup(join_words(later))))
+        here = {f.measure: f for f in results if f.area == area}
+        rates = [
+            (per_day_text(here[measure]), here[measure])
+            for measure, depth in roles.tree(here)
+            if depth == 0 and per_day_text(here[measure])
+        ]
+        if rates:
+            days = spell_small(rates[0][1].period.days or 0)
+            words = join_words([f"{rate} {_lower(f.role.label)}" for rate, f in rates])
+            sentences.append(Markup("Over the {} days that is {} a day.").format(days, words))
     if left_out:
         findings = list(dict.fromkeys(f.finding for f in left_out))
         links = Markup(", ").join(
@@ -178,6 +175,7 @@ def findings_html(
     *,
     heading_level: int = 3,
     grouped: bool = False,
+    roles: Roles | None = None,
 ) -> Markup:
     """Each contradiction or doubtful scope as a titled section with an anchor.
 
@@ -203,7 +201,13 @@ def findings_html(
                 used = ""
             else:
                 heading = Markup("{} — {} ({})").format(row["label"], row["agency"], row["area"])
-                used = Markup("The reports use the figure chosen here. ")
+                role = roles.get(str(row["measure"])) if roles is not None else None
+                chosen = row.get("chosen")
+                used = (
+                    Markup("The reports use {}. ").format(number_text(role)(float(chosen)))
+                    if chosen is not None and not pd.isna(chosen)
+                    else ""
+                )
             cited = Markup("; ").join(
                 cite_cell(citations, str(c["source_id"]), [int(c["line"])])
                 for c in _claim_lines(row, claims)

@@ -91,6 +91,7 @@ def category_charts(
                     segments=tuple(
                         (p.role.label, p.claim.high or p.value, p.hedged) for p in parts
                     ),
+                    complete=roles.complete(figure.measure, [p.measure for p in parts]),
                 )
             )
         title = None
@@ -101,7 +102,13 @@ def category_charts(
         note = ""
         if any(parts for _, parts in members):
             note = "Parts are drawn inside the bar of the total they belong to."
-        fig = charts.parts_chart(bars, title=title, source=source, note=note)
+        fig = charts.parts_chart(
+            bars,
+            title=title,
+            source=source,
+            note=note,
+            total_label="the rest of the total (not broken down)",
+        )
         blocks.append(
             ChartBlock(
                 figure=fig,

@@ -142,7 +142,7 @@ class OperationSummary:
         return table_html(frame)
 
     def disputes_html(self) -> Markup:
-        return prose.findings_html(self.rec, self.claims, self.citations)
+        return prose.findings_html(self.rec, self.claims, self.citations, roles=self.data.roles)
 
     def sources_html(self) -> Markup:
         return tables.sources_html(self.citations)
@@ -191,7 +191,9 @@ class SourceCheck:
         return prose.check_overview_html(self.operation, self.period, self.claims, self.rec)
 
     def findings_html(self) -> Markup:
-        return prose.findings_html(self.rec, self.claims, self.citations, grouped=True)
+        return prose.findings_html(
+            self.rec, self.claims, self.citations, grouped=True, roles=self.data.roles
+        )
 
     def hedges_html(self) -> Markup:
         return table_html(tables.hedge_table(self.data, self.claims, self.citations, self.figures))
