@@ -66,8 +66,11 @@ def cite_cell(citations: Citations, source_id: str, lines: list[int] | None = No
     )
 
 
-def status_cell(figure: Figure) -> Markup:
-    """The status word; "disputed" links to the explanation in the same report."""
+def status_cell(figure: Figure, *, link: bool = True) -> Markup:
+    """The status word; "disputed" links to the explanation in the same report (``link``),
+    or points to the source check when this report does not hold the explanation."""
+    if figure.status == "disputed" and not link:
+        return Markup("<span class='status disputed'>disputed (see the source check)</span>")
     if figure.status == "disputed" and figure.finding:
         return Markup("<a class='status disputed' href='#{}'>disputed</a>").format(figure.finding)
     css = figure.status.replace(" ", "-")
@@ -166,7 +169,7 @@ def other_agencies_table(
                     "Measure": figure.role.label,
                     "Figure": figure.number,
                     "Source": cite_cell(citations, figure.source_id, figure.lines),
-                    "Status": status_cell(figure),
+                    "Status": status_cell(figure, link=False),
                 }
             )
     return pd.DataFrame(rows, columns=["Agency", "Area", "Measure", "Figure", "Source", "Status"])

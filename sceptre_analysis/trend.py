@@ -256,23 +256,28 @@ class TrendReport:
             },
         )
 
-    def _share_words(self, point: Point) -> str:
-        """ "of which 8,703 (90%) knives surrendered or found in sweeps" from exact figures."""
+    def _share_words(self, point: Point) -> Markup:
+        """ "(of which 936 knives seized by officers (10%) and ...)" from exact figures, as a
+        breakdown of the total, never beside it."""
         if not point.parts:
-            return ""
+            return Markup("")
         exact_parts = all(p.claim.is_exact for p in point.parts)
+        whole = 0.0
         if point.complete and exact_parts:
             whole = sum(p.value for p in point.parts)
         elif point.total is not None and point.total.claim.is_exact and exact_parts:
             whole = point.total.value
-        else:
-            items = [prose.item_text(p, as_part=True) for p in point.parts]
-            return f"including {join_words(items)} (hedged: no share computed)"
-        if not whole:
-            return ""
-        items = [f"{prose.item_text(p, as_part=True)} ({p.value / whole:.0%})" for p in point.parts]
+        items = []
+        for part in point.parts:
+            words = prose.item_text(part, as_part=True)
+            if whole:
+                words += f" ({part.value / whole:.0%})"
+            items.append(str(prose._span(part, words)))
         lead = "of which" if point.complete else "including"
-        return f"{lead} {join_words(items)}"
+        of = point.total.measure if point.total is not None else ""
+        return Markup("<span class='breakdown' data-of='{}'>{} {}</span>").format(
+            of, lead, Markup(join_words(items))
+        )
 
     @staticmethod
     def _compare(current: Point, earlier: Point) -> str:
@@ -309,12 +314,15 @@ class TrendReport:
             for point in points:
                 if point is None:
                     continue
-                text = point.text
                 if point.total is not None:
-                    text = prose.item_text(point.total)
+                    text = prose._span(point.total, prose.item_text(point.total))
                     if point.total.derived and point.total.as_stated:
                         stated = join_words([f"“{w}”" for w, _s, _l in point.total.as_stated])
-                        text += f" (the sum of its parts; the release says {stated})"
+                        text += Markup(" (the sum of its parts; the release says {})").format(
+                            stated
+                        )
+                else:
+                    text = Markup("{}").format(point.text)
                 sentence = Markup("In {}: {}").format(week_label(point.week), text)
                 shares = self._share_words(point)
                 if shares:
@@ -324,10 +332,6 @@ class TrendReport:
                     sentence += Markup("; {} {} in {}").format(
                         self._compare(point, earlier), earlier.text, week_label(earlier.week)
                     )
-                if point.disputed:
-                    sentence += Markup(
-                        " ({} sources disagree; the reconciled figure is used)"
-                    ).format(DISPUTED_MARK)
                 sentences.append(sentence + Markup("."))
             paragraphs.append(
                 Markup("<p><strong>{}.</strong> {}</p>").format(
@@ -368,13 +372,20 @@ class TrendReport:
                                 prose._lower(figure.role.label),
                             ),
                             "Figure": figure.number,
+                            "As stated": Markup("; ").join(
+                                Markup("“{}” ({})").format(
+                                    words, tables.cite_cell(self.citations, sid)
+                                )
+                                for words, sid, _line in figure.as_stated
+                            ),
                             "Status": tables.status_cell(figure),
                             "Source": tables.cite_cell(
                                 self.citations, figure.source_id, figure.lines
                             ),
                         }
                     )
-        return pd.DataFrame(rows, columns=["Week", "Measure", "Figure", "Status", "Source"])
+        columns = ["Week", "Measure", "Figure", "As stated", "Status", "Source"]
+        return pd.DataFrame(rows, columns=columns)
 
     def points_table_html(self) -> Markup:
         return tables.table_html(self._table)
