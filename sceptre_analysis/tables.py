@@ -98,7 +98,7 @@ def per_day_text(figure: Figure) -> str:
             assert claim.high is not None
             return f"between {math.floor(rate):,} and {math.ceil(claim.high / days):,}"
         case _:
-            return f"about {round(rate):,}"
+            return f"{claim.phrase or 'about'} {round(rate):,}"
 
 
 def _measure_cell(label: str, depth: int, parent_complete: bool) -> Markup | str:
