@@ -139,7 +139,7 @@ class OperationSummary:
         frame = tables.other_agencies_table(
             self.data, self.operation, self.week, self.agency, self.citations
         )
-        return table_html(frame)
+        return table_html(frame, empty="The sources give no figures for other agencies this week.")
 
     def disputes_html(self) -> Markup:
         return prose.findings_html(self.rec, self.claims, self.citations, roles=self.data.roles)
@@ -196,7 +196,10 @@ class SourceCheck:
         )
 
     def hedges_html(self) -> Markup:
-        return table_html(tables.hedge_table(self.data, self.claims, self.citations, self.figures))
+        return table_html(
+            tables.hedge_table(self.data, self.claims, self.citations, self.figures),
+            empty="No claim this week is hedged.",
+        )
 
     def _agreed(self) -> pd.DataFrame:
         rows = [
@@ -225,7 +228,10 @@ class SourceCheck:
 
     def context_html(self) -> Markup:
         """Context statistics the week's sources give (not results of the week)."""
-        return table_html(tables.claims_table(self.data, self.context, self.citations))
+        return table_html(
+            tables.claims_table(self.data, self.context, self.citations),
+            empty="The week's sources give no context statistics.",
+        )
 
     def sources_html(self) -> Markup:
         return tables.sources_html(self.citations)

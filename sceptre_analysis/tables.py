@@ -268,7 +268,11 @@ def sources_html(citations: Citations) -> Markup:
 
 
 def table_html(
-    frame: pd.DataFrame, *, caption: str = "", quote_columns: tuple[str, ...] = ("Quote",)
+    frame: pd.DataFrame,
+    *,
+    caption: str = "",
+    quote_columns: tuple[str, ...] = ("Quote",),
+    empty: str = "Nothing to show.",
 ) -> Markup:
     """An HTML table: text left, figures right, quotes marked; every plain cell escaped.
 
@@ -276,7 +280,7 @@ def table_html(
     alignment class, and cells that are already Markup (links) are kept as they are.
     """
     if frame.empty:
-        return Markup("<p class='empty'>None.</p>")
+        return Markup("<p class='empty'>{}</p>").format(empty)
 
     def css(column: str) -> str:
         if column in NUMERIC_COLUMNS:
