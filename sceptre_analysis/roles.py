@@ -245,7 +245,11 @@ def measure_roles(measures: pd.DataFrame, vocabulary: Vocabulary | None = None) 
             unit=unit_name,
             kind=unit.kind if unit is not None else unit_name,
             category=str(row.get("category") or ""),
-            decompositions=_alternatives(row.get("total_of")),
+            decompositions=_alternatives(
+                row["total_of_alternatives"]
+                if isinstance(row.get("total_of_alternatives"), list)
+                else row.get("total_of")
+            ),
             subset_of=_names(row.get("part_of")),
             per_day=_yes(row.get("per_day")),
             prefix=unit.prefix if unit is not None else "",
