@@ -7,11 +7,13 @@ user's mistake: bad data, a bad parameter or a failing cell come back in
 
 from __future__ import annotations
 
-from sceptre_analysis.errors import SceptreError
-
+import csv
 import hashlib
+import io
+import json
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,22 @@ import nbformat
 import pandas as pd
 
 from . import __version__, paths
-from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook, prestart_kernel
-from .export import export_notebook
+from .errors import SceptreError
+from .execute import ExecutionFailed, execute_notebook
+from .export import ExportTimeout, cap_outputs, export_notebook, time_limit
 from .files import inside, safe_name, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
 from .narrative import format_period
 from .params import HIDDEN_PARAMETERS, ParameterError, check_parameters
+from .settings import (
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_EXPORT_TIMEOUT,
+    DEFAULT_FORMATS,
+    DEFAULT_OUTPUT_LIMIT,
+    FORMATS,
+)
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "FORMATS",
@@ -34,13 +46,16 @@ __all__ = [
     "ReportResult",
     "available_notebooks",
     "build_report",
+    "default_requests",
+    "figures_csv",
     "prepare",
+    "read_report_meta",
     "report_stem",
     "resolve_notebook",
 ]
 
-FORMATS = ("html", "pdf", "ipynb")
-"""What a report can be written as: the exported HTML and PDF, and the executed notebook."""
+REPORT_MIME = "application/vnd.sceptre.report+json"
+"""The report metadata every report notebook displays once (see docs: interfaces)."""
 
 
 class BuildError(SceptreError, ValueError):
@@ -53,7 +68,7 @@ class ReportRequest:
 
     notebook: str
     parameters: Mapping[str, Any] = field(default_factory=dict)
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
 
 
 @dataclass
@@ -66,6 +81,8 @@ class ReportResult:
     failed_notebook: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  # the notebook's report metadata
+    notes: list[str] = field(default_factory=list)  # e.g. "stale PDF removed"
 
     @property
     def ok(self) -> bool:
@@ -91,23 +108,80 @@ def resolve_notebook(name: str, notebooks_dir: Path | None = None) -> Path:
     raise BuildError(f"Unknown notebook {name!r}. Available notebooks: {names}.")
 
 
-def report_stem(notebook: str, parameters: Mapping[str, Any]) -> str:
-    """File name (without extension) for a report, built from its parameters.
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A notebook file, or a :class:`BuildError` saying why it cannot be one."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError(f"{path}: cannot read the notebook ({error})") from error
+    except Exception as error:  # nbformat raises several kinds for a file that is not JSON
+        first = str(error).strip().splitlines()[:1]
+        detail = first[0] if first else type(error).__name__
+        raise BuildError(f"{path}: not a Jupyter notebook ({detail})") from error
+    if not isinstance(nb.get("cells"), list) or not nb.cells:
+        raise BuildError(f"{path}: the notebook has no cells")
+    return nb
 
-    Each part is made safe for a file system, so no parameter value can add a
-    separator or ``..``; long names are cut and end in a short hash to stay unique.
+
+def kernel_of(nb: nbformat.NotebookNode, path: Path) -> str:
+    """The kernel the notebook declares, if this environment has it (else a BuildError)."""
+    spec = nb.metadata.get("kernelspec") or {}
+    name = spec.get("name") if isinstance(spec, Mapping) else None
+    if not name:
+        return "python3"
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    installed = sorted(KernelSpecManager().find_kernel_specs())
+    if name not in installed:
+        raise BuildError(
+            f"{path}: declares kernel {name!r}, which is not installed here "
+            f"(installed: {', '.join(installed) or 'none'}); set metadata.kernelspec.name "
+            "to one of those"
+        )
+    return str(name)
+
+
+def report_stem(notebook: str, parameters: Mapping[str, Any], data_dir: Path | None = None) -> str:
+    """File name (without extension) for a report: readable, and unique per input set.
+
+    Each parameter value is made safe for a file system (no separator, no ``..``) and
+    lower-cased for reading; a short hash of the exact values and of the data folder (when
+    not the project's) follows, so values that differ only in case or punctuation, or the
+    same report built from other data, never share a name.
     """
-    parts = [safe_name(Path(notebook).stem)]
-    parts += [
-        safe_name(str(value)).lower()
+    visible = {
+        name: value
         for name, value in parameters.items()
         if name not in HIDDEN_PARAMETERS and value not in (None, "")
-    ]
+    }
+    parts = [safe_name(Path(notebook).stem)]
+    parts += [safe_name(str(value)).lower() for value in visible.values()]
     stem = "__".join(parts)
-    if len(stem) > 150:
-        digest = hashlib.sha256(stem.encode()).hexdigest()[:10]
-        stem = f"{stem[:139]}-{digest}"
+    if visible or data_dir is not None:
+        exact = {"parameters": visible, "data": str(data_dir) if data_dir else ""}
+        digest = hashlib.sha256(json.dumps(exact, sort_keys=True, default=str).encode())
+        stem = f"{stem[:139]}-{digest.hexdigest()[:8]}"
     return stem
+
+
+def _other_data(data_dir: Path | None) -> Path | None:
+    """The data folder when it is not the project's own (it then goes into file names)."""
+    if data_dir is None:
+        return None
+    folder = Path(data_dir).resolve()
+    folder = folder.parent if folder.is_file() else folder
+    return None if folder == paths.data_dir().resolve() else folder
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked report: its notebook, full parameters, kernel and output name."""
+
+    notebook: Path
+    parameters: dict[str, Any]
+    dataset: Dataset
+    kernel: str
+    stem: str
 
 
 def prepare(
@@ -116,14 +190,26 @@ def prepare(
     data_dir: Path | None = None,
     notebooks_dir: Path | None = None,
     dataset: Dataset | None = None,
-) -> tuple[Path, dict[str, Any], Dataset]:
+) -> Prepared:
     """Everything that can be checked before a kernel starts. Raises :class:`BuildError`."""
     unknown = [f for f in request.formats if f not in FORMATS]
-    if unknown:
+    if unknown or not request.formats:
         raise BuildError(
-            f"Unknown format {', '.join(map(repr, unknown))}. Valid formats: {', '.join(FORMATS)}."
+            f"Unknown format {', '.join(map(repr, unknown)) or '(none)'}. "
+            f"Valid formats: {', '.join(FORMATS)}."
+        )
+    folder = str(Path(data_dir).resolve()) if data_dir else ""
+    hidden = sorted(
+        name for name in set(request.parameters) & HIDDEN_PARAMETERS
+        if request.parameters[name] != folder  # a checked job carries the build's own value
+    )  # fmt: skip
+    if hidden:
+        raise BuildError(
+            f"parameter {hidden[0]!r} is set by the build, not by hand; "
+            "use --data to build from another data folder"
         )
     notebook = resolve_notebook(request.notebook, notebooks_dir)
+    kernel = kernel_of(read_notebook(notebook), notebook)
     try:
         dataset = dataset or load_dataset(data_dir)
     except DataValidationError as error:
@@ -132,9 +218,12 @@ def prepare(
         parameters = check_parameters(notebook, request.parameters, dataset)
     except ParameterError as error:
         raise BuildError(str(error)) from error
+    except Exception as error:  # papermill's inspection of a malformed parameters cell
+        raise BuildError(f"{notebook}: cannot read its parameters ({error})") from error
     if "data_dir" in parameters:
-        parameters["data_dir"] = str(Path(data_dir).resolve()) if data_dir else ""
-    return notebook, parameters, dataset
+        parameters["data_dir"] = folder
+    stem = report_stem(notebook.stem, parameters, _other_data(data_dir))
+    return Prepared(notebook, parameters, dataset, kernel, stem)
 
 
 def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:
@@ -169,6 +258,34 @@ def report_metadata(
     }
 
 
+def read_report_meta(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The report metadata the notebook displayed (``REPORT_MIME``), or {} if none."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = (output.get("data") or {}).get(REPORT_MIME)
+            if isinstance(data, str):
+                try:
+                    data = json.loads(data)
+                except ValueError:
+                    continue
+            if isinstance(data, Mapping):
+                return dict(data)
+    return {}
+
+
+def figures_csv(records: Sequence[Mapping[str, Any]]) -> str:
+    """The report's figures table as CSV: columns in first-seen order, one row per figure."""
+    columns: dict[str, None] = {}
+    for record in records:
+        columns.update(dict.fromkeys(str(k) for k in record))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({str(k): "" if v is None else v for k, v in record.items()})
+    return buffer.getvalue()
+
+
 def build_report(
     request: ReportRequest,
     *,
@@ -176,30 +293,29 @@ def build_report(
     data_dir: Path | None = None,
     notebooks_dir: Path | None = None,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-    kernel_name: str = "python3",
     dataset: Dataset | None = None,
     notebook_timeout: float | None = None,
-    prestart_next: bool = False,
+    export_timeout: float | None = DEFAULT_EXPORT_TIMEOUT,
+    output_limit: int | None = DEFAULT_OUTPUT_LIMIT,
 ) -> ReportResult:
     """Build one report into ``out_dir``; every failure is reported in the result.
 
-    ``notebook_timeout`` bounds the whole execution (the kernel is killed past it);
-    ``prestart_next`` starts a fresh kernel for this process's next report while
-    this one exports, so the next kernel's start-up overlaps with work.
+    ``notebook_timeout`` bounds the whole execution (the kernel is killed past it),
+    ``export_timeout`` the HTML and PDF export, and ``output_limit`` the characters of
+    output one cell may keep (the rest is cut, with a note in the report).
     """
     out_dir = Path(out_dir or paths.reports_dir())
     result = ReportResult(request=request)
     started = time.perf_counter()
     try:
-        notebook, parameters, dataset = prepare(
-            request, data_dir=data_dir, notebooks_dir=notebooks_dir, dataset=dataset
-        )
+        ready = prepare(request, data_dir=data_dir, notebooks_dir=notebooks_dir, dataset=dataset)
     except BuildError as error:
         result.status = "failed"
         result.errors.append(str(error))
         return result
+    notebook, parameters = ready.notebook, ready.parameters
     result.parameters = parameters
-    result.stem = report_stem(notebook.stem, parameters)
+    result.stem = ready.stem
     failed_path = inside(out_dir, f"{result.stem}.failed.ipynb")
     result.timings["prepare"] = time.perf_counter() - started
 
@@ -209,7 +325,7 @@ def build_report(
             notebook,
             parameters,
             cell_timeout=cell_timeout,
-            kernel_name=kernel_name,
+            kernel_name=ready.kernel,
             notebook_timeout=notebook_timeout,
         )
     except ExecutionFailed as error:
@@ -221,32 +337,48 @@ def build_report(
         result.timings["execute"] = time.perf_counter() - started
         return result
     result.timings["execute"] = time.perf_counter() - started
-    if prestart_next:
-        prestart_kernel(kernel_name, notebook.parent)
-    executed.metadata["sceptre"] = report_metadata(notebook, parameters, dataset)
 
     started = time.perf_counter()
-    formats = [f for f in request.formats if f != "ipynb"]
+    result.meta = read_report_meta(executed)
+    if output_limit:
+        cut = cap_outputs(executed, output_limit)
+        if cut:
+            result.notes.append(f"output of {cut} cell(s) cut to {output_limit:,} characters")
+    executed.metadata["sceptre"] = report_metadata(notebook, parameters, ready.dataset)
+    figures = result.meta.get("figures")
+    if isinstance(figures, list) and all(isinstance(r, Mapping) for r in figures):
+        csv_path = inside(out_dir, f"{result.stem}.figures.csv")
+        result.outputs["figures"] = write_atomic(csv_path, figures_csv(figures))
+        executed.metadata["sceptre"]["figures_csv"] = csv_path.name
     if "ipynb" in request.formats:
         result.outputs["ipynb"] = write_atomic(
             inside(out_dir, f"{result.stem}.ipynb"), nbformat.writes(executed)
         )
+    formats = [f for f in request.formats if f != "ipynb"]
     if formats:
-        exported = export_notebook(executed, out_dir, result.stem, formats)
-        result.outputs.update(exported.outputs)
-        if exported.errors:
+        try:
+            with time_limit(export_timeout):
+                exported = export_notebook(executed, out_dir, result.stem, formats)
+        except ExportTimeout:
             result.status = "failed"
-            result.errors += [f"{fmt}: {message}" for fmt, message in exported.errors.items()]
+            result.errors.append(
+                f"export ran past the export timeout ({export_timeout:g} s); "
+                "the notebook's output is too large to lay out"
+            )
+        else:
+            result.outputs.update(exported.outputs)
+            result.notes += exported.notes
+            if exported.errors:
+                result.status = "failed"
+                result.errors += [f"{fmt}: {message}" for fmt, message in exported.errors.items()]
     result.timings["export"] = time.perf_counter() - started
     if result.ok:
         failed_path.unlink(missing_ok=True)
     return result
 
 
-def default_requests() -> list[ReportRequest]:
-    """The seed week: the Met's summary, British Transport Police's, and the source check."""
-    return [
-        ReportRequest("operation_summary", {"agency": "Metropolitan Police Service"}),
-        ReportRequest("operation_summary", {"agency": "British Transport Police"}),
-        ReportRequest("source_check", {}),
-    ]
+def default_requests(dataset: Dataset | None = None) -> list[ReportRequest]:
+    """The reports of the project's build plan, grids expanded (what ``build`` makes)."""
+    from .plan import expand, read_plan
+
+    return [p.request for p in expand(read_plan(), dataset or load_dataset())]

@@ -9,14 +9,13 @@ partially executed notebook with papermill's error banner.
 Kernels are started here, not by nbclient, so parallel builds cannot race: each
 kernel gets its own connection file and, on POSIX, IPC sockets instead of TCP
 ports (the bind-then-release port pick is the race behind papermill#511). That
-also lets a worker start the next report's kernel while it exports the current
-one (:func:`prestart_kernel`), and lets a watchdog kill a kernel that overruns
-the whole-notebook timeout. Every kernel runs one notebook and is shut down.
+also lets a watchdog kill a kernel that overruns the whole-notebook timeout. Every
+kernel runs one notebook and is shut down; its files carry the owning process id, so
+files left by a process that was killed are swept by the next build (:func:`sweep_stale`).
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import tempfile
@@ -36,17 +35,15 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.utils import remove_args
 
-__all__ = [
-    "DEFAULT_CELL_TIMEOUT",
-    "ExecutionFailed",
-    "discard_spare_kernel",
-    "execute_notebook",
-    "prestart_kernel",
-    "start_kernel",
-]
+from .settings import DEFAULT_CELL_TIMEOUT
 
-DEFAULT_CELL_TIMEOUT = 120
-"""Seconds one cell may run before the report fails (``None`` waits for ever)."""
+__all__ = [
+    "ExecutionFailed",
+    "execute_notebook",
+    "runtime_dir",
+    "start_kernel",
+    "sweep_stale",
+]
 
 KERNEL_ARGUMENTS = [
     "--HistoryManager.hist_file=:memory:",
@@ -103,12 +100,53 @@ class _KernelEngine(NBClientEngine):
 papermill_engines.register(ENGINE, _KernelEngine)
 
 
-def _runtime_dir() -> Path:
+SCRATCH_PREFIX = "sceptre-exec-"
+
+
+def runtime_dir() -> Path:
     """A private folder for connection files and IPC sockets (short path: socket names are)."""
     user = os.getuid() if hasattr(os, "getuid") else os.getpid()
     folder = Path(tempfile.gettempdir()) / f"sceptre-kernels-{user}"
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner(name: str, prefix: str) -> int | None:
+    """The process id in ``<prefix><pid>-...``, or None for a name not made here."""
+    head = name[len(prefix) :].split("-", 1)[0] if name.startswith(prefix) else ""
+    return int(head) if head.isdigit() else None
+
+
+def sweep_stale() -> int:
+    """Remove kernel files and scratch folders whose owning process is gone; how many."""
+    import shutil
+
+    removed = 0
+    candidates = [(p, "k-") for p in runtime_dir().iterdir()]
+    candidates += [(p, SCRATCH_PREFIX) for p in Path(tempfile.gettempdir()).iterdir()]
+    for path, prefix in candidates:
+        pid = _owner(path.name, prefix)
+        if pid is None or _alive(pid):
+            continue
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+        except OSError as error:
+            log.debug("could not remove stale %s: %s", path, error)
+    return removed
 
 
 def start_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> AsyncKernelManager:
@@ -120,7 +158,7 @@ def start_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> Async
     km = AsyncKernelManager(
         kernel_name=kernel_name,
         transport="ipc" if os.name == "posix" else "tcp",
-        connection_file=str(_runtime_dir() / f"k-{uuid.uuid4().hex[:16]}.json"),
+        connection_file=str(runtime_dir() / f"k-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
     )
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd) if cwd else None)
     return km
@@ -142,47 +180,6 @@ def _kill(km: AsyncKernelManager) -> None:
     process = getattr(km.provisioner, "process", None)
     if process is not None and process.poll() is None:
         process.kill()
-
-
-_spare: tuple[str, str, AsyncKernelManager] | None = None
-_spare_lock = threading.Lock()
-
-
-def prestart_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> None:
-    """Start a fresh kernel for this process's next report (a pool of one, never reused)."""
-    global _spare
-    with _spare_lock:
-        if _spare is not None:
-            return
-        try:
-            _spare = (kernel_name, str(cwd or ""), start_kernel(kernel_name, cwd))
-        except Exception as error:  # the next report starts its own kernel instead
-            log.warning("could not pre-start a kernel: %s", error)
-
-
-def _take_spare(kernel_name: str, cwd: Path | None) -> AsyncKernelManager | None:
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    if spare is None:
-        return None
-    name, folder, km = spare
-    if name == kernel_name and folder == str(cwd or "") and km.has_kernel:
-        return km
-    _discard(km)
-    return None
-
-
-def discard_spare_kernel() -> None:
-    """Stop a pre-started kernel that no report will use (end of a batch, process exit)."""
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    if spare is not None:
-        _discard(spare[2])
-
-
-atexit.register(discard_spare_kernel)
 
 
 def mark_failed_cell(nb: nbformat.NotebookNode, message: str) -> int | None:
@@ -273,7 +270,7 @@ def execute_notebook(
     """
     notebook = Path(notebook)
     folder = Path(cwd or notebook.parent)
-    with tempfile.TemporaryDirectory(prefix="sceptre-exec-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         output = Path(scratch) / notebook.name
         attempt = 0
         while True:
@@ -281,7 +278,7 @@ def execute_notebook(
             watchdog: threading.Timer | None = None
             overran = threading.Event()
             try:
-                km = _take_spare(kernel_name, folder) or start_kernel(kernel_name, folder)
+                km = start_kernel(kernel_name, folder)
                 if notebook_timeout:
 
                     def stop(

@@ -17,10 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from sceptre_analysis import batch
-from sceptre_analysis.batch import Manifest, decide, prepare_jobs, run_batch
-from sceptre_analysis.build import BuildError, ReportRequest, ReportResult
+from sceptre_analysis.batch import _record, decide, prepare_jobs, run_batch
+from sceptre_analysis.build import BuildError, ReportRequest, ReportResult, report_stem
 from sceptre_analysis.cli import main
 from sceptre_analysis.load import load_dataset
+from sceptre_analysis.manifest import Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "batch"
@@ -42,13 +43,18 @@ def request(notebooks: Path, name: str, n: int = 1) -> ReportRequest:
     return ReportRequest(str(notebooks / f"{name}.ipynb"), {"n": n}, ("html",))
 
 
+def name(notebook: str, n: int = 1) -> str:
+    """The output name of a fixture report run with ``n``."""
+    return report_stem(notebook, {"n": n})
+
+
 def fake_build(manifest: Manifest, jobs: list[batch.Job]) -> None:
     """Record each job as built, with its output file present."""
     for job in jobs:
         out = manifest.out_dir / f"{job.stem}.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("report")
-        manifest.record(job, ReportResult(job.request, job.stem, outputs={"html": out}))
+        manifest.record(_record(job, ReportResult(job.request, job.stem, outputs={"html": out})))
 
 
 def to_build(decisions: list[batch.Decision]) -> dict[str, str]:
@@ -75,7 +81,9 @@ def test_each_input_rebuilds_exactly_the_affected_reports(
 
     # parameters: only the report whose parameter set changed
     changed = prepare_jobs([request(notebooks, "ok", 1), request(notebooks, "ok", 3)], dataset)
-    assert to_build(decide(changed, manifest)) == {"ok__3": "new report (not in the manifest)"}
+    assert to_build(decide(changed, manifest)) == {
+        name("ok", 3): "new report (not in the manifest)"
+    }
 
     # notebook: only the reports of that notebook
     source = notebooks / "fail.ipynb"
@@ -83,7 +91,7 @@ def test_each_input_rebuilds_exactly_the_affected_reports(
     nb.cells[-1].source = "print('edited')"
     nbformat.write(nb, source)
     assert to_build(decide(prepare_jobs(reports, dataset), manifest)) == {
-        "fail__1": "notebook changed"
+        name("fail"): "notebook changed"
     }
     jobs = prepare_jobs(reports, dataset)
     fake_build(manifest, jobs)
@@ -102,11 +110,11 @@ def test_each_input_rebuilds_exactly_the_affected_reports(
     monkeypatch.undo()
 
     # an output deleted by hand, and a report that failed last time
-    (manifest.out_dir / "ok__1.html").unlink()
-    manifest.reports["ok__2"]["status"] = "failed"
+    (manifest.out_dir / f"{name('ok', 1)}.html").unlink()
+    manifest.reports[name("ok", 2)]["status"] = "failed"
     assert to_build(decide(jobs, manifest)) == {
-        "ok__1": "output missing",
-        "ok__2": "last build failed",
+        name("ok", 1): "output missing",
+        name("ok", 2): "last build failed",
     }
 
 
@@ -149,41 +157,37 @@ notebook = "notebooks/die.ipynb"
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert (out / "ok__1.html").is_file() and (out / "ok__2.html").is_file()
-    assert "3 of 5 reports failed: fail__1, sleep__1, die__1" in result.output
+    ok1, ok2, fail, sleep, die = (name(n, i) for n, i in [("ok", 1), ("ok", 2), ("fail", 1),
+                                                            ("sleep", 1), ("die", 1)])  # fmt: skip
+    assert (out / f"{ok1}.html").is_file() and (out / f"{ok2}.html").is_file()
+    assert f"3 of 5 reports failed: {fail}, {sleep}, {die}" in result.output
     assert "deliberate failure in report 1" in result.output
     assert "ran longer than the cell timeout (3 s)" in result.output
     assert "the kernel died" in result.output
 
     for stem, marker in [
-        ("fail__1", "deliberate failure"),
-        ("sleep__1", "cell timeout"),
-        ("die__1", "kernel died"),
+        (fail, "deliberate failure"),
+        (sleep, "cell timeout"),
+        (die, "kernel died"),
     ]:
         kept = nbformat.read(out / f"{stem}.failed.ipynb", as_version=4)
         banner = "".join(c.source for c in kept.cells if c.cell_type == "markdown")
         assert "papermill-error-cell" in banner
         text = json.dumps(kept)
         assert marker in text, stem
-    assert not (out / "fail__1.html").exists()
+    assert not (out / f"{fail}.html").exists()
 
     manifest = json.loads((out / "manifest.json").read_text())
     status = {stem: entry["status"] for stem, entry in manifest["reports"].items()}
-    assert status == {
-        "ok__1": "ok",
-        "ok__2": "ok",
-        "fail__1": "failed",
-        "sleep__1": "failed",
-        "die__1": "failed",
-    }
+    assert status == {ok1: "ok", ok2: "ok", fail: "failed", sleep: "failed", die: "failed"}
     assert manifest["plan"] is None  # a failed batch is never "all up to date"
-    assert set(manifest["reports"]["ok__1"]["timings"]) == {"prepare", "execute", "export"}
+    assert set(manifest["reports"][ok1]["timings"]) == {"prepare", "execute", "export"}
 
     # Again: the good reports are skipped, the failed ones retried.
     dry = CliRunner().invoke(main, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "skip   ok__1" in dry.output and "up to date" in dry.output
-    assert "build  fail__1" in dry.output and "last build failed" in dry.output
+    assert f"skip   {ok1}" in dry.output and "up to date" in dry.output
+    assert f"build  {fail}" in dry.output and "last build failed" in dry.output
 
 
 def test_whole_notebook_timeout_stops_the_kernel(tmp_path, notebooks, dataset):
@@ -197,7 +201,7 @@ def test_whole_notebook_timeout_stops_the_kernel(tmp_path, notebooks, dataset):
         workers=1,
     )
     status = {o.job.stem: o.status for o in outcome.outcomes}
-    assert status == {"sleep__1": "failed", "ok__1": "built"}
+    assert status == {name("sleep"): "failed", name("ok"): "built"}
     (failed,) = outcome.failed
     assert "notebook timeout (2 s)" in failed.errors[0]
     assert "cell 4 (import time)" in failed.errors[0]  # the injected cell is cell 2
@@ -268,9 +272,8 @@ def test_dask_local_cluster(tmp_path, notebooks, dataset):
             executor=client.get_executor(pure=False),
         )
     status = {o.job.stem: o.status for o in outcome.outcomes}
-    assert status == {"ok__1": "built", "ok__2": "built", "fail__1": "failed"}
-    assert (tmp_path / "ok__2.html").is_file()
-    assert (tmp_path / "fail__1.failed.ipynb").is_file()
-    assert (
-        json.loads((tmp_path / "manifest.json").read_text())["reports"]["ok__1"]["status"] == "ok"
-    )
+    assert status == {name("ok", 1): "built", name("ok", 2): "built", name("fail"): "failed"}
+    assert (tmp_path / f"{name('ok', 2)}.html").is_file()
+    assert (tmp_path / f"{name('fail')}.failed.ipynb").is_file()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["reports"][name("ok", 1)]["status"] == "ok"
