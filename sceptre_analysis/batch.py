@@ -354,6 +354,10 @@ def stop_children(grace: float = 3.0) -> int:
         children = psutil.Process().children(recursive=True)
     except psutil.Error:
         return 0
+    # The resource tracker is left alone: it exits once this process and the workers have
+    # closed its pipe, and one stopped early is relaunched and complains.
+    tracker = [c for c in children if "resource_tracker" in " ".join(_cmdline(c))]
+    children = [c for c in children if c not in tracker]
     for child in children:
         with contextlib.suppress(psutil.Error):
             child.terminate()
@@ -364,6 +368,13 @@ def stop_children(grace: float = 3.0) -> int:
     psutil.wait_procs(alive, timeout=grace)
     sweep_stale()
     return len(children)
+
+
+def _cmdline(process: Any) -> list[str]:
+    try:
+        return list(process.cmdline())
+    except Exception:  # psutil.Error: gone, or not ours to read
+        return []
 
 
 @dataclass

@@ -78,7 +78,6 @@ def main(log_level: str) -> None:
     root = logging.getLogger("sceptre_analysis")
     root.handlers[:] = [_Handler()]
     root.setLevel(log_level.upper())
-    root.propagate = False
 
 
 @main.command("validate")

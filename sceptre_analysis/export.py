@@ -166,6 +166,7 @@ def cap_outputs(nb: nbformat.NotebookNode, limit: int) -> int:
         outputs = cell.get("outputs") if cell.get("cell_type") == "code" else None
         if not outputs or sum(_text_size(o) for o in outputs) <= limit:
             continue
+        total = sum(_text_size(o) for o in outputs)
         kept, used = [], 0
         for output in outputs:
             size = _text_size(output)
@@ -176,7 +177,6 @@ def cap_outputs(nb: nbformat.NotebookNode, limit: int) -> int:
                 output["text"] = (output.get("text") or "")[: limit - used]
                 kept.append(output)
                 used = limit
-        total = sum(_text_size(o) for o in outputs)
         note = f"[Output cut: this cell printed {total:,} characters; the report keeps {limit:,}.]"
         kept.append(nbformat.v4.new_output("stream", name="stdout", text=f"\n{note}\n"))
         cell["outputs"] = kept
