@@ -270,6 +270,7 @@ class Task:
     dataset: Dataset | None
     cell_timeout: float | None
     notebook_timeout: float | None
+    reuse_kernel: bool = False
 
 
 def run_task(task: Task) -> ReportResult:
@@ -285,6 +286,7 @@ def run_task(task: Task) -> ReportResult:
             dataset=task.dataset,
             cell_timeout=task.cell_timeout,
             notebook_timeout=task.notebook_timeout,
+            reuse_kernel=task.reuse_kernel,
         )
     except Exception as error:  # a bug, not a user error: still only this report fails
         log.exception("internal error building %s", task.request.notebook)
@@ -348,8 +350,9 @@ def stop_children(grace: float = 3.0) -> int:
     """
     import psutil
 
-    from .execute import sweep_stale
+    from .execute import release_kernels, sweep_stale
 
+    release_kernels()
     try:
         children = psutil.Process().children(recursive=True)
     except psutil.Error:
@@ -461,6 +464,8 @@ def run_batch(
     the build) is recorded when every report ends good, so the next unchanged
     ``build --all`` can stop early.
     """
+    from .execute import release_kernels
+
     started = time.perf_counter()
     out_dir = Path(out_dir)
     manifest = manifest or Manifest.load(out_dir)
@@ -499,9 +504,10 @@ def run_batch(
             retry: list[Job] = []
             futures: dict[Future, Job] = {}
             try:
+                warm = own and len(pending) > 1  # only our processes: they stop their kernels
                 for job in pending:
                     task = Task(job.request, out_dir, *task_dirs, dataset, cell_timeout,
-                                notebook_timeout)  # fmt: skip
+                                notebook_timeout, reuse_kernel=warm)  # fmt: skip
                     futures[pool.submit(run_task, task)] = job
                 waiting = set(futures)
                 lost_since: float | None = None
@@ -540,9 +546,13 @@ def run_batch(
                 if own:
                     stop_children()
                 raise
+            else:
+                if own:
+                    pool.shutdown(wait=True)  # workers shut their warm kernels down
             finally:
                 if own:
                     pool.shutdown(wait=False, cancel_futures=True)
+                    release_kernels()  # the inline executor's, in this process
             pending = retry
         if plan_key and batch.ok:
             stems = [d.job.stem for d in decisions]

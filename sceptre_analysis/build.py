@@ -297,6 +297,7 @@ def build_report(
     notebook_timeout: float | None = None,
     export_timeout: float | None = DEFAULT_EXPORT_TIMEOUT,
     output_limit: int | None = DEFAULT_OUTPUT_LIMIT,
+    reuse_kernel: bool = False,
 ) -> ReportResult:
     """Build one report into ``out_dir``; every failure is reported in the result.
 
@@ -327,6 +328,7 @@ def build_report(
             cell_timeout=cell_timeout,
             kernel_name=ready.kernel,
             notebook_timeout=notebook_timeout,
+            reuse_kernel=reuse_kernel,
         )
     except ExecutionFailed as error:
         result.status = "failed"

@@ -277,3 +277,69 @@ def test_dask_local_cluster(tmp_path, notebooks, dataset):
     assert (tmp_path / f"{name('fail')}.failed.ipynb").is_file()
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["reports"][name("ok", 1)]["status"] == "ok"
+
+
+# --------------------------------------------------------------------------------------------
+# Warm kernels: reused across reports, each report still in a clean namespace
+# --------------------------------------------------------------------------------------------
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    parameters = nbformat.v4.new_code_cell("n = 1")
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, *(nbformat.v4.new_code_cell(s) for s in sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_warm_kernel_is_reused_with_a_clean_namespace(tmp_path, dataset):
+    setter = _notebook(
+        tmp_path / "a_sets.ipynb",
+        "import os, matplotlib.pyplot as plt, pandas as pd\nLEAK = 'from report A'",
+        "plt.rcParams['lines.linewidth'] = 9\npd.set_option('display.max_rows', 3)\n"
+        "os.environ['SCEPTRE_LEAK'] = '1'\nplt.figure()",
+        "print('pid', os.getpid())",
+    )
+    checker = _notebook(
+        tmp_path / "b_checks.ipynb",
+        "import os, sys, matplotlib.pyplot as plt, pandas as pd\n"
+        "assert 'LEAK' not in globals(), 'global of report A leaked'\n"
+        "assert plt.rcParams['lines.linewidth'] != 9 and plt.get_fignums() == []\n"
+        "assert pd.get_option('display.max_rows') != 3 and 'SCEPTRE_LEAK' not in os.environ\n"
+        "assert 'pandas' in sys.modules  # imports stay: that is the point",
+        "print('pid', os.getpid())",
+    )
+    jobs = prepare_jobs(
+        [ReportRequest(str(p), {"n": 1}, ("ipynb",)) for p in (setter, checker)], dataset
+    )
+    outcome = run_batch(
+        decide(jobs, Manifest(tmp_path / "out")), out_dir=tmp_path / "out", dataset=dataset,
+        workers=1,
+    )  # fmt: skip
+    assert [o.status for o in outcome.outcomes] == ["built", "built"], outcome.outcomes[1].errors
+    pids = set()
+    for job in jobs:
+        nb = nbformat.read(tmp_path / "out" / f"{job.stem}.ipynb", as_version=4)
+        text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        pids.add(text.split("pid", 1)[1].split()[0])
+    assert len(pids) == 1  # one kernel ran both reports
+
+
+def test_warm_and_fresh_kernels_give_identical_reports(tmp_path, notebooks, dataset, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    reports = [request(notebooks, "ok", 1), request(notebooks, "ok", 2)]
+    jobs = prepare_jobs(reports, dataset)
+    run_batch(decide(jobs, Manifest(tmp_path / "warm")), out_dir=tmp_path / "warm",
+              dataset=dataset, workers=1)  # fmt: skip
+    for job in jobs:  # one at a time: a fresh kernel each
+        run_batch(decide([job], Manifest(tmp_path / "fresh")), out_dir=tmp_path / "fresh",
+                  dataset=dataset, workers=1)  # fmt: skip
+    for job in jobs:
+        warm = (tmp_path / "warm" / f"{job.stem}.html").read_bytes()
+        assert warm == (tmp_path / "fresh" / f"{job.stem}.html").read_bytes()
