@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,7 @@ __all__ = [
     "Outcome",
     "Schedule",
     "check_out_dir",
+    "data_hash",
     "decide",
     "default_workers",
     "input_hashes",
@@ -111,6 +113,42 @@ def _templates_hash() -> str:
     return digest.hexdigest()
 
 
+def data_hash(
+    dataset: Dataset, parameters: dict[str, Any], reads: dict[str, str] | None = None
+) -> str:
+    """Hash of the data a report reads: all of it, or its declared slice of the tallies.
+
+    A slice is the tally rows whose columns equal the report's parameters (``reads``), plus
+    every data file other than the tallies. A blank parameter or a missing column means
+    the whole data (a blank week is "the latest", which moves when weeks are added).
+    """
+    tallies = dataset.tallies
+    wanted = {column: parameters.get(name) for name, column in (reads or {}).items()}
+    if not wanted or any(v in (None, "") or c not in tallies.columns for c, v in wanted.items()):
+        return dataset.fingerprint()
+    mask = None
+    for column, value in wanted.items():
+        text = tallies[column].map(_as_text)
+        mask = (text == str(value)) if mask is None else mask & (text == str(value))
+    digest = hashlib.sha256(b"slice\0")
+    digest.update(tallies[mask].to_csv(index=False).encode())
+    folder = Path(dataset.data_dir)
+    for file in sorted(p for p in folder.rglob("*.csv") if p.name != "tallies.csv"):
+        digest.update(f"\0{file.relative_to(folder).as_posix()}\0".encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _as_text(value: Any) -> str:
+    """A cell as a parameter would spell it: dates as 2020-11-09."""
+    if isinstance(value, datetime):  # pandas Timestamp (NaT is not one of these in text)
+        try:
+            return value.date().isoformat()
+        except ValueError:
+            return ""
+    return str(value)
+
+
 def input_hashes(
     notebook: Path,
     parameters: dict[str, Any],
@@ -118,12 +156,13 @@ def input_hashes(
     formats: Sequence[str],
     *,
     templates: str | None = None,
+    reads: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The hash of each input that decides a report's content."""
     return {
         "notebook": _sha(Path(notebook).read_bytes()),
         "parameters": _sha(json.dumps(parameters, sort_keys=True, default=str)),
-        "data": dataset.fingerprint(),
+        "data": data_hash(dataset, parameters, reads),
         "formats": ",".join(sorted(formats)),
         "package": __version__,
         "templates": templates if templates is not None else _templates_hash(),
@@ -164,7 +203,12 @@ def prepare_jobs(
             ReportRequest(str(ready.notebook), ready.parameters, tuple(request.formats)),
             ready.stem,
             input_hashes(
-                ready.notebook, ready.parameters, dataset, request.formats, templates=templates
+                ready.notebook,
+                ready.parameters,
+                dataset,
+                request.formats,
+                templates=templates,
+                reads=ready.reads,
             ),
             planned.origin,
         )

@@ -182,6 +182,25 @@ class Prepared:
     dataset: Dataset
     kernel: str
     stem: str
+    reads: dict[str, str] = field(default_factory=dict)  # parameter -> tallies column
+
+
+def reads_of(nb: nbformat.NotebookNode, path: Path) -> dict[str, str]:
+    """What slice of the data a notebook declares it reads: ``metadata.sceptre.reads``.
+
+    ``{"week": "week"}`` says "only the tallies whose ``week`` column equals my ``week``
+    parameter" (plus every other data file), so a change to another week's figures leaves
+    its reports up to date. No declaration means the whole data.
+    """
+    reads = (nb.metadata.get("sceptre") or {}).get("reads") or {}
+    if not isinstance(reads, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in reads.items()
+    ):
+        raise BuildError(
+            f"{path}: metadata.sceptre.reads must map parameter names to tallies columns, "
+            f'e.g. {{"week": "week"}}; got {reads!r}'
+        )
+    return dict(reads)
 
 
 def prepare(
@@ -209,7 +228,8 @@ def prepare(
             "use --data to build from another data folder"
         )
     notebook = resolve_notebook(request.notebook, notebooks_dir)
-    kernel = kernel_of(read_notebook(notebook), notebook)
+    nb = read_notebook(notebook)
+    kernel, reads = kernel_of(nb, notebook), reads_of(nb, notebook)
     try:
         dataset = dataset or load_dataset(data_dir)
     except DataValidationError as error:
@@ -223,7 +243,7 @@ def prepare(
     if "data_dir" in parameters:
         parameters["data_dir"] = folder
     stem = report_stem(notebook.stem, parameters, _other_data(data_dir))
-    return Prepared(notebook, parameters, dataset, kernel, stem)
+    return Prepared(notebook, parameters, dataset, kernel, stem, reads)
 
 
 def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:

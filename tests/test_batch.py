@@ -343,3 +343,49 @@ def test_warm_and_fresh_kernels_give_identical_reports(tmp_path, notebooks, data
     for job in jobs:
         warm = (tmp_path / "warm" / f"{job.stem}.html").read_bytes()
         assert warm == (tmp_path / "fresh" / f"{job.stem}.html").read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# Incremental by slice: a report that declares what it reads
+# --------------------------------------------------------------------------------------------
+
+
+def test_changing_one_weeks_figure_rebuilds_only_that_weeks_reports_and_the_trends(
+    tmp_path, dataset
+):
+    import pandas as pd
+
+    week = pd.Timedelta(days=7)
+    later = dataset.tallies.assign(
+        period_start=dataset.tallies["period_start"] + week,
+        period_end=dataset.tallies["period_end"] + week,
+    )
+    tallies = pd.concat([dataset.tallies, later], ignore_index=True)
+    two_weeks = dataclasses.replace(dataset, tallies=tallies, _fingerprint="a" * 64)
+    first, second = sorted({d.date().isoformat() for d in tallies["period_start"]})
+
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    weekly = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})
+    weekly.metadata["sceptre"] = {"reads": {"week": "period_start"}}
+    cell = nbformat.v4.new_code_cell("week = ''")
+    cell.metadata["tags"] = ["parameters"]
+    weekly.cells = [cell, nbformat.v4.new_code_cell("print(week)")]
+    nbformat.write(weekly, tmp_path / "weekly.ipynb")
+    trends = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})  # reads every week
+    trends.cells = [nbformat.v4.new_code_cell("print('all weeks')")]
+    nbformat.write(trends, tmp_path / "trends.ipynb")
+    reports = [
+        ReportRequest(str(tmp_path / "weekly.ipynb"), {"week": first}, ("html",)),
+        ReportRequest(str(tmp_path / "weekly.ipynb"), {"week": second}, ("html",)),
+        ReportRequest(str(tmp_path / "trends.ipynb"), {}, ("html",)),
+    ]
+    jobs = prepare_jobs(reports, two_weeks)
+    manifest = Manifest(tmp_path / "out")
+    fake_build(manifest, jobs)
+
+    edited = tallies.copy()
+    row = edited.index[edited["period_start"] == pd.Timestamp(second)][0]
+    edited.loc[row, "value"] = edited.loc[row, "value"] + 1
+    changed = dataclasses.replace(dataset, tallies=edited, _fingerprint="b" * 64)
+    rebuilt = to_build(decide(prepare_jobs(reports, changed), manifest))
+    assert rebuilt == {jobs[1].stem: "data changed", jobs[2].stem: "data changed"}
