@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, paths
 from .errors import SceptreError
+from .landing import write_index
 from .manifest import Manifest, Record
 from .settings import (
     DEFAULT_CELL_TIMEOUT,
@@ -285,7 +286,7 @@ def decide(jobs: Sequence[Job], manifest: Manifest, *, force: bool = False) -> l
 
 def check_out_dir(out_dir: Path) -> None:
     """Fail before any kernel starts if reports cannot be written into ``out_dir``."""
-    from .build import BuildError
+    from .report import BuildError
 
     folder = Path(out_dir)
     probe = folder
@@ -394,7 +395,8 @@ def stop_children(grace: float = 3.0) -> int:
     """
     import psutil
 
-    from .execute import release_kernels, sweep_stale
+    from .execute import release_kernels
+    from .kernelfiles import sweep_stale
 
     release_kernels()
     try:
@@ -485,7 +487,7 @@ def run_batch(
     decisions: Sequence[Decision],
     *,
     out_dir: Path,
-    dataset: Dataset,
+    dataset: Dataset | None,
     data_dir: Path | None = None,
     notebooks_dir: Path | None = None,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
@@ -605,6 +607,7 @@ def run_batch(
     finally:
         manifest.save()
         batch.manifest = manifest.path
+        write_index(out_dir, manifest)
         order = {d.job.stem: i for i, d in enumerate(decisions)}
         batch.outcomes.sort(key=lambda o: order.get(o.job.stem, len(order)))
         batch.seconds = time.perf_counter() - started
@@ -621,7 +624,7 @@ class Schedule:
     """What a build will do, decided before any kernel starts (``--dry-run`` shows it)."""
 
     decisions: list[Decision]
-    dataset: Dataset
+    dataset: Dataset | None  # None when the checks came from the cache (loaded to build)
     out_dir: Path
     plan: Plan | None = None  # None for a one-off report
     plan_key: str | None = None
@@ -647,10 +650,8 @@ def schedule(
 
     Raises a :class:`errors.SceptreError` for a user's mistake, before anything runs.
     """
-    from .build import BuildError, ReportRequest
-    from .execute import sweep_stale
-    from .load import load_dataset
-    from .plan import expand, quick_key, read_plan
+    from .kernelfiles import sweep_stale
+    from .plan import quick_key, read_plan
     from .settings import source_date_epoch
 
     source_date_epoch()  # a bad value would fail every kernel, one by one
@@ -659,14 +660,33 @@ def schedule(
     if formats is not None and (not formats or any(f not in FORMATS for f in formats)):
         raise SceptreError(f"unknown formats {formats!r}; choose from {', '.join(FORMATS)}")
     sweep_stale()
-    plan = plan_key = None
-    if notebook is None:
-        plan = read_plan(plan_path)
-        plan_key = quick_key(plan_path, data_dir=data_dir, formats=formats)
+    plan = read_plan(plan_path) if notebook is None else None
+    one_off = {"notebook": notebook, "parameters": parameters} if notebook else None
+    key = quick_key(plan_path, data_dir=data_dir, formats=formats, extra=one_off)
+    jobs = _cached_jobs(key)
+    dataset = None
+    if jobs is None:  # check everything: data, plan, parameters (the slow part)
+        dataset, jobs = _check(notebook, parameters, plan, formats, data_dir)
+        _cache_jobs(key, jobs)
+    decisions = decide(jobs, Manifest.load(out), force=force)
+    plan_key = key if plan is not None else None
+    return Schedule(decisions, dataset, out, plan, plan_key, data_dir)
+
+
+def _check(
+    notebook: str | None,
+    parameters: dict[str, Any] | None,
+    plan: Plan | None,
+    formats: tuple[str, ...] | None,
+    data_dir: Path | None,
+) -> tuple[Dataset, list[Job]]:
+    from .build import BuildError, ReportRequest
+    from .load import load_dataset
+    from .params import HIDDEN_PARAMETERS
+    from .plan import expand
+
     dataset = load_dataset(data_dir)
     if plan is None:
-        from .params import HIDDEN_PARAMETERS
-
         assert notebook is not None
         for name in sorted(set(parameters or {}) & HIDDEN_PARAMETERS):
             raise BuildError(
@@ -678,9 +698,57 @@ def schedule(
         ]
     else:
         reports = expand(plan, dataset, formats=formats)
-    jobs = prepare_jobs(reports, dataset, data_dir=data_dir)
-    decisions = decide(jobs, Manifest.load(out), force=force)
-    return Schedule(decisions, dataset, out, plan, plan_key, data_dir)
+    return dataset, prepare_jobs(reports, dataset, data_dir=data_dir)
+
+
+def _code_key(key: str) -> str:
+    """The cache key: the inputs' hash and this package's code (edits to checks count)."""
+    stamp = [
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(Path(__file__).parent.glob("*.py"))
+    ]
+    return _sha(json.dumps([key, stamp]))
+
+
+def _cache_jobs(key: str, jobs: list[Job]) -> None:
+    from . import cache
+
+    data = [
+        {
+            "notebook": j.request.notebook,
+            "parameters": dict(j.request.parameters),
+            "formats": list(j.request.formats),
+            "stem": j.stem,
+            "inputs": j.inputs,
+            "origin": j.origin,
+        }
+        for j in jobs
+    ]
+    text = json.dumps(data, default=str)
+    if json.loads(text) == json.loads(json.dumps(data, default=repr)):  # values round-trip
+        cache.put("jobs", _code_key(key), text)
+
+
+def _cached_jobs(key: str) -> list[Job] | None:
+    """The checked jobs of an earlier run with byte-identical inputs, if cached."""
+    from . import cache
+    from .report import ReportRequest
+
+    text = cache.get("jobs", _code_key(key))
+    if text is None:
+        return None
+    try:
+        return [
+            Job(
+                ReportRequest(d["notebook"], d["parameters"], tuple(d["formats"])),
+                d["stem"],
+                d["inputs"],
+                d["origin"],
+            )
+            for d in json.loads(text)
+        ]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _setting(given: float | None, planned: float | None, default: float) -> float | None:
@@ -731,11 +799,16 @@ def run_schedule(
 
     elif (jobs or 0) != 1 and plan.to_build > 1:
         warm_up()
+    dataset = plan.dataset
+    if dataset is None and plan.to_build:
+        from .load import load_dataset
+
+        dataset = load_dataset(plan.data_dir)
     try:
         return run_batch(
             plan.decisions,
             out_dir=plan.out_dir,
-            dataset=plan.dataset,
+            dataset=dataset,
             data_dir=plan.data_dir,
             cell_timeout=_setting(
                 cell_timeout, settings.cell_timeout if settings else None, DEFAULT_CELL_TIMEOUT

@@ -8,7 +8,6 @@ user's mistake: bad data, a bad parameter or a failing cell come back in
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import logging
@@ -22,17 +21,24 @@ import nbformat
 import pandas as pd
 
 from . import __version__, paths
-from .errors import SceptreError
 from .execute import ExecutionFailed, execute_notebook
-from .export import ExportTimeout, cap_outputs, export_notebook, time_limit
-from .files import inside, safe_name, write_atomic
+from .export import ExportTimeout, cap_outputs, export_notebook, fill_template, time_limit
+from .files import inside, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
 from .narrative import format_period
 from .params import HIDDEN_PARAMETERS, ParameterError, check_parameters
+from .report import (
+    BuildError,
+    ReportRequest,
+    ReportResult,
+    available_notebooks,
+    other_data_dir,
+    report_stem,
+    resolve_notebook,
+)
 from .settings import (
     DEFAULT_CELL_TIMEOUT,
     DEFAULT_EXPORT_TIMEOUT,
-    DEFAULT_FORMATS,
     DEFAULT_OUTPUT_LIMIT,
     FORMATS,
 )
@@ -56,56 +62,6 @@ __all__ = [
 
 REPORT_MIME = "application/vnd.sceptre.report+json"
 """The report metadata every report notebook displays once (see docs: interfaces)."""
-
-
-class BuildError(SceptreError, ValueError):
-    """A user mistake found before anything runs (unknown notebook, bad data or parameter)."""
-
-
-@dataclass(frozen=True)
-class ReportRequest:
-    """One report to build: a notebook name and the parameters to run it with."""
-
-    notebook: str
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-
-
-@dataclass
-class ReportResult:
-    request: ReportRequest
-    stem: str = ""
-    status: str = "ok"  # ok | failed
-    outputs: dict[str, Path] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    failed_notebook: Path | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    parameters: dict[str, Any] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)  # the notebook's report metadata
-    notes: list[str] = field(default_factory=list)  # e.g. "stale PDF removed"
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-
-def available_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
-    """Report notebooks: every ``*.ipynb`` in the notebooks folder, checkpoints excluded."""
-    folder = Path(notebooks_dir or paths.notebooks_dir())
-    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
-
-
-def resolve_notebook(name: str, notebooks_dir: Path | None = None) -> Path:
-    """A notebook by name (``operation_summary``), file name, or path."""
-    candidate = Path(name)
-    if candidate.suffix == ".ipynb" and candidate.is_file():
-        return candidate.resolve()
-    wanted = candidate.stem if candidate.suffix == ".ipynb" else name
-    for path in available_notebooks(notebooks_dir):
-        if path.stem == wanted:
-            return path
-    names = ", ".join(p.stem for p in available_notebooks(notebooks_dir)) or "(none)"
-    raise BuildError(f"Unknown notebook {name!r}. Available notebooks: {names}.")
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -139,38 +95,6 @@ def kernel_of(nb: nbformat.NotebookNode, path: Path) -> str:
             "to one of those"
         )
     return str(name)
-
-
-def report_stem(notebook: str, parameters: Mapping[str, Any], data_dir: Path | None = None) -> str:
-    """File name (without extension) for a report: readable, and unique per input set.
-
-    Each parameter value is made safe for a file system (no separator, no ``..``) and
-    lower-cased for reading; a short hash of the exact values and of the data folder (when
-    not the project's) follows, so values that differ only in case or punctuation, or the
-    same report built from other data, never share a name.
-    """
-    visible = {
-        name: value
-        for name, value in parameters.items()
-        if name not in HIDDEN_PARAMETERS and value not in (None, "")
-    }
-    parts = [safe_name(Path(notebook).stem)]
-    parts += [safe_name(str(value)).lower() for value in visible.values()]
-    stem = "__".join(parts)
-    if visible or data_dir is not None:
-        exact = {"parameters": visible, "data": str(data_dir) if data_dir else ""}
-        digest = hashlib.sha256(json.dumps(exact, sort_keys=True, default=str).encode())
-        stem = f"{stem[:139]}-{digest.hexdigest()[:8]}"
-    return stem
-
-
-def _other_data(data_dir: Path | None) -> Path | None:
-    """The data folder when it is not the project's own (it then goes into file names)."""
-    if data_dir is None:
-        return None
-    folder = Path(data_dir).resolve()
-    folder = folder.parent if folder.is_file() else folder
-    return None if folder == paths.data_dir().resolve() else folder
 
 
 @dataclass(frozen=True)
@@ -242,7 +166,7 @@ def prepare(
         raise BuildError(f"{notebook}: cannot read its parameters ({error})") from error
     if "data_dir" in parameters:
         parameters["data_dir"] = folder
-    stem = report_stem(notebook.stem, parameters, _other_data(data_dir))
+    stem = report_stem(notebook.stem, parameters, other_data_dir(data_dir), HIDDEN_PARAMETERS)
     return Prepared(notebook, parameters, dataset, kernel, stem, reads)
 
 
@@ -366,8 +290,12 @@ def build_report(
         cut = cap_outputs(executed, output_limit)
         if cut:
             result.notes.append(f"output of {cut} cell(s) cut to {output_limit:,} characters")
-    executed.metadata["sceptre"] = report_metadata(notebook, parameters, ready.dataset)
-    figures = result.meta.get("figures")
+    executed.metadata["sceptre"] = shown = report_metadata(notebook, parameters, ready.dataset)
+    figures = result.meta.pop("figures", None)
+    fields = {**shown["parameters"], **shown["fields"]}
+    result.meta.setdefault("title", fill_template(str(shown["title"]), fields))
+    result.meta.setdefault("period", shown["fields"].get("period", ""))
+    result.meta["parameters"] = shown["parameters"]
     if isinstance(figures, list) and all(isinstance(r, Mapping) for r in figures):
         csv_path = inside(out_dir, f"{result.stem}.figures.csv")
         result.outputs["figures"] = write_atomic(csv_path, figures_csv(figures))

@@ -118,35 +118,51 @@ def validate_command(path: Path | None, documents: Path | None, no_documents: bo
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
 def list_command(data_dir: Path | None) -> None:
     """List the report notebooks and their parameters (type, default, allowed values)."""
-    from .build import available_notebooks
+    from . import cache
+    from .plan import quick_key
+
+    key = quick_key(None, data_dir=data_dir, extra={"command": "list"})
+    text = cache.get("list", key)
+    if text is None:  # the answer depends only on these input bytes: computed once
+        lines, broken = _list_lines(data_dir)
+        text = "\n".join(lines)
+        if broken:
+            click.echo(text)
+            _fail(f"{broken} notebook(s) could not be read", EXIT_FAILED)
+        cache.put("list", key, text)
+    click.echo(text)
+
+
+def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
     from .load import DataValidationError, load_dataset
     from .params import CHOICES, allowed_values, notebook_parameters
+    from .report import available_notebooks
 
     try:
         dataset = load_dataset(data_dir)
     except DataValidationError as error:
         _fail(f"the data has problems:\n{error}")
+    lines: list[str] = []
     broken = 0
     for notebook in available_notebooks():
-        click.echo(click.style(notebook.stem, bold=True))
+        lines.append(click.style(notebook.stem, bold=True))
         try:
             parameters = notebook_parameters(notebook)
         except Exception as error:  # not JSON, no cells, a malformed parameters cell
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            click.echo(f"  cannot read {notebook}: {reason}")
+            lines.append(f"  cannot read {notebook}: {reason}")
             broken += 1
             continue
         for name, parameter in parameters.items():
             line = f"  {name} ({parameter.type}) = {parameter.default!r}"
             if parameter.help:
                 line += f"  # {parameter.help}"
-            click.echo(line)
+            lines.append(line)
             if name in CHOICES:
                 chosen = {k: p.default for k, p in parameters.items()}
                 values = allowed_values(name, dataset, chosen)
-                click.echo(f"      allowed: {', '.join(values)}")
-    if broken:
-        _fail(f"{broken} notebook(s) could not be read", EXIT_FAILED)
+                lines.append(f"      allowed: {', '.join(values)}")
+    return lines, broken
 
 
 @main.command("build")

@@ -35,6 +35,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.utils import remove_args
 
+from .kernelfiles import SCRATCH_PREFIX, runtime_dir, sweep_stale
 from .settings import DEFAULT_CELL_TIMEOUT
 
 __all__ = [
@@ -104,55 +105,6 @@ class _KernelEngine(NBClientEngine):
 
 
 papermill_engines.register(ENGINE, _KernelEngine)
-
-
-SCRATCH_PREFIX = "sceptre-exec-"
-
-
-def runtime_dir() -> Path:
-    """A private folder for connection files and IPC sockets (short path: socket names are)."""
-    user = os.getuid() if hasattr(os, "getuid") else os.getpid()
-    folder = Path(tempfile.gettempdir()) / f"sceptre-kernels-{user}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _owner(name: str, prefix: str) -> int | None:
-    """The process id in ``<prefix><pid>-...``, or None for a name not made here."""
-    head = name[len(prefix) :].split("-", 1)[0] if name.startswith(prefix) else ""
-    return int(head) if head.isdigit() else None
-
-
-def sweep_stale() -> int:
-    """Remove kernel files and scratch folders whose owning process is gone; how many."""
-    import shutil
-
-    removed = 0
-    candidates = [(p, "k-") for p in runtime_dir().iterdir()]
-    candidates += [(p, SCRATCH_PREFIX) for p in Path(tempfile.gettempdir()).iterdir()]
-    for path, prefix in candidates:
-        pid = _owner(path.name, prefix)
-        if pid is None or _alive(pid):
-            continue
-        try:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-            removed += 1
-        except OSError as error:
-            log.debug("could not remove stale %s: %s", path, error)
-    return removed
 
 
 def start_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> AsyncKernelManager:

@@ -415,7 +415,7 @@ class SceptreHTMLExporter(HTMLExporter):
             if script.get("src") or self.strip_inline_scripts:
                 script.decompose()
         for link in soup.find_all("link", href=True):
-            if re.match(r"^(https?:)?//", link["href"]):
+            if re.match(r"^(https?:)?//", str(link["href"])):
                 link.decompose()
         if self.strip_inline_scripts:
             for tag in soup.find_all(True):
@@ -437,10 +437,11 @@ class SceptreHTMLExporter(HTMLExporter):
                     (len(row.find_all(["td", "th"])) for row in table.find_all("tr")), default=0
                 )
                 _add_break_opportunities(soup, table)
+                classes = [str(c) for c in table.get_attribute_list("class") if c]
                 if columns > self.very_wide_table_columns:
-                    table["class"] = [*table.get("class", []), "sceptre-very-wide"]
+                    table["class"] = " ".join([*classes, "sceptre-very-wide"])
                 elif columns > self.wide_table_columns:
-                    table["class"] = [*table.get("class", []), "sceptre-wide"]
+                    table["class"] = " ".join([*classes, "sceptre-wide"])
         return str(soup)
 
 

@@ -372,8 +372,12 @@ def quick_key(
     data_dir: Path | None = None,
     notebooks_dir: Path | None = None,
     formats: Sequence[str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """Hash of everything a whole-plan build reads, from file bytes alone.
+
+    ``extra`` (e.g. a one-off report's notebook and parameters) is hashed too; a path
+    among its values that names a file adds that file's bytes.
 
     The plan file, the data folder's CSVs and source documents, every notebook, the
     export templates, the formats asked for and the package version. If it matches the
@@ -397,6 +401,9 @@ def quick_key(
     )
     files += _files(notebooks, "*.ipynb")
     files += [p for p in sorted(paths.TEMPLATES_DIR.rglob("*")) if p.is_file()]
+    for value in (extra or {}).values():
+        if isinstance(value, str) and value.endswith(".ipynb") and Path(value).is_file():
+            files.append(Path(value))
     digest = hashlib.sha256()
     header = {
         "package": __version__,
@@ -404,8 +411,9 @@ def quick_key(
         "data_dir": str(data.resolve()) if data_dir else "",
         "formats": list(formats or []),
         "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("SCEPTRE_")},
+        "extra": dict(extra or {}),
     }
-    digest.update(json.dumps(header, sort_keys=True).encode())
+    digest.update(json.dumps(header, sort_keys=True, default=str).encode())
     for file in dict.fromkeys(files):
         digest.update(f"\0{file.resolve()}\0".encode())
         digest.update(file.read_bytes())

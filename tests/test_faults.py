@@ -27,7 +27,7 @@ from sceptre_analysis import export
 from sceptre_analysis.batch import decide, prepare_jobs, run_batch
 from sceptre_analysis.build import ReportRequest, report_stem
 from sceptre_analysis.cli import main
-from sceptre_analysis.execute import SCRATCH_PREFIX, runtime_dir, sweep_stale
+from sceptre_analysis.kernelfiles import SCRATCH_PREFIX, runtime_dir, sweep_stale
 from sceptre_analysis.load import load_dataset
 from sceptre_analysis.manifest import Manifest, Record
 
@@ -299,9 +299,12 @@ def test_13_13_bad_source_date_epoch_is_checked_once_up_front(tmp_path, notebook
 
 def test_13_14_files_of_dead_processes_are_swept(tmp_path):
     gone, alive = dead_pid(), os.getpid()
-    stale = [runtime_dir() / f"k-{gone}-abc.json", runtime_dir() / f"k-{gone}-abc-ipc-1"]
+    stale = [
+        runtime_dir() / f"k-{gone}-0123456789ab.json",
+        runtime_dir() / f"k-{gone}-0123456789ab-ipc-1",
+    ]
     scratch = Path(tempfile.gettempdir()) / f"{SCRATCH_PREFIX}{gone}-xyz"
-    kept = runtime_dir() / f"k-{alive}-live.json"
+    kept = runtime_dir() / f"k-{alive}-ba9876543210.json"
     for path in [*stale, kept]:
         path.write_text("{}")
     scratch.mkdir()
