@@ -249,34 +249,8 @@ def test_same_inputs_give_byte_identical_html(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------------------------
-# Scale-out: the same batch on a Dask LocalCluster
+# Scale-out: the same batch on a real Dask scheduler and two workers
 # --------------------------------------------------------------------------------------------
-
-
-def test_dask_local_cluster(tmp_path, notebooks, dataset):
-    distributed = pytest.importorskip("distributed")
-    jobs = prepare_jobs(
-        [request(notebooks, "ok", 1), request(notebooks, "ok", 2), request(notebooks, "fail")],
-        dataset,
-    )
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        outcome = run_batch(
-            decide(jobs, Manifest(tmp_path)),
-            out_dir=tmp_path,
-            dataset=dataset,
-            executor=client.get_executor(pure=False),
-        )
-    status = {o.job.stem: o.status for o in outcome.outcomes}
-    assert status == {name("ok", 1): "built", name("ok", 2): "built", name("fail"): "failed"}
-    assert (tmp_path / f"{name('ok', 2)}.html").is_file()
-    assert (tmp_path / f"{name('fail')}.failed.ipynb").is_file()
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert manifest["reports"][name("ok", 1)]["status"] == "ok"
 
 
 # --------------------------------------------------------------------------------------------
@@ -389,3 +363,62 @@ def test_changing_one_weeks_figure_rebuilds_only_that_weeks_reports_and_the_tren
     changed = dataclasses.replace(dataset, tallies=edited, _fingerprint="b" * 64)
     rebuilt = to_build(decide(prepare_jobs(reports, changed), manifest))
     assert rebuilt == {jobs[1].stem: "data changed", jobs[2].stem: "data changed"}
+
+
+def test_real_dask_scheduler_and_two_workers_give_byte_identical_reports(tmp_path, notebooks):
+    """``dask scheduler`` and two ``dask worker`` processes, started as a user would."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("distributed")
+    dask = Path(sys.executable).parent / "dask"
+    if not dask.exists():
+        pytest.skip("the dask command is not installed")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "CI": "1"}
+    info = tmp_path / "scheduler.json"
+    common = {
+        "cwd": tmp_path,
+        "env": env,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+    }
+    processes = [
+        subprocess.Popen([str(dask), "scheduler", "--port", "0", "--dashboard-address", ":0",
+                          "--scheduler-file", str(info)], **common)
+    ]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        for _ in range(2):
+            processes.append(
+                subprocess.Popen([str(dask), "worker", "--scheduler-file", str(info),
+                                  "--nthreads", "1", "--nworkers", "1", "--no-dashboard"], **common)
+            )  # fmt: skip
+        plan = tmp_path / "reports.toml"
+        plan.write_text(
+            f"[[reports]]\nnotebook = '{notebooks / 'ok.ipynb'}'\ngrid = {{ n = [1, 2] }}\n"
+        )
+        base = [sys.executable, "-m", "sceptre_analysis.cli", "build", "--plan", str(plan),
+                "--format", "html", "--force"]  # fmt: skip
+        remote = subprocess.run([*base, "--out", str(tmp_path / "dask"), "--scheduler", address],
+                                capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
+        assert remote.returncode == 0, remote.stderr
+        local = subprocess.run([*base, "--out", str(tmp_path / "local"), "-j", "1"],
+                               capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
+        assert local.returncode == 0, local.stderr
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    reports = sorted(p.name for p in (tmp_path / "local").glob("ok__*.html"))
+    assert len(reports) == 2
+    for name in reports:
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
