@@ -33,7 +33,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -237,6 +237,7 @@ class Figure:
     range_id: str = ""
     meaning: str = "exact"
     noun: str = ""  # the word right after the number, for telling repeats apart
+    measure_span: tuple[int, int] | None = None
 
     def row(self) -> dict[str, str]:
         """The figure as a CSV row of :data:`COLUMNS`."""
@@ -435,13 +436,17 @@ class Extractor:
         result.period = period
         operation = self._operation(text)
         default_agency = self._default_agency(doc)
-        range_count = 0
-        candidates: list[Figure] = []
+        kept = []
         for mention in mentions:
             reason = self._skip_reason(text, mention, blocked)
             if reason:
                 result.skipped.append(Skipped(mention.start, mention.end, mention.text, reason))
-                continue
+            else:
+                kept.append(mention)
+        doc.mark(((m.start, m.end) for m in kept), ((s.start, s.end) for s in result.skipped))
+        range_count = 0
+        candidates: list[Figure] = []
+        for mention in kept:
             figure = Figure(
                 mention.value,
                 mention.start,
@@ -454,7 +459,11 @@ class Extractor:
             following = doc.words_after(mention.end, 1)
             figure.noun = following[0].stem if following else ""
             self._read_hedge(doc, figure)
-            self._read_measure(doc, figure, mentions)
+            self._read_measure(doc, figure)
+            reason = self._not_a_figure(doc, figure)
+            if reason:
+                result.skipped.append(Skipped(mention.start, mention.end, mention.text, reason))
+                continue
             self._read_agency(doc, figure, default_agency)
             self._read_context(doc, figure, period, period_month, published)
             self._read_quote(doc, figure)
@@ -511,10 +520,17 @@ class Extractor:
             return "length of time"
         if (
             mention.kind in ("digits", "words", "multiple")
-            and re.search(r"[A-Za-z]-?$", before)
-            and not re.search(r"\b(?:a|an|of|and|to|the)-?$", before, re.I)
+            and re.search(r"[A-Za-z]-?\Z", before)
+            and not re.search(r"\b(?:a|an|of|and|to|the)-?\Z", before, re.I)
         ):
             return "part of a name or code"
+        if (
+            mention.kind == "words"
+            and mention.text[:1].isupper()
+            and re.match(r"^\s+[A-Z][a-z]", after)
+            and re.search(r"[a-z,]\s+\Z", before)
+        ):
+            return "part of a name"
         if mention.kind == "words" and re.search(r"(?:s|\bscores?)$", mention.text.strip(), re.I):
             return "a vague amount (hundreds, thousands, scores)"
         if mention.kind == "multiple" and not re.match(r"^\s*(?:as|more|higher|the)\b", after):
@@ -598,31 +614,55 @@ class Extractor:
                 figure.meaning = parsed.direction.meaning
             figure.span_start = phrase_start
 
-    def _read_measure(self, doc: _Doc, figure: Figure, mentions: Sequence) -> None:
-        windows = doc.windows(figure.start, figure.end, _WINDOW)
+    def _read_measure(self, doc: _Doc, figure: Figure) -> None:
+        """The best phrase of the vocabulary next to the number: one just after it ("1,002
+        arrests"), one leading up to it ("Officers seized 936"), or one the number sits in
+        ("leading to 136 arrests", "sweeps at 1185 locations"); longer phrases win, nearer
+        ones break ties."""
+        after, before, conjunction = doc.windows(figure.start, figure.end, _WINDOW)
         best: tuple[float, str, int, int] | None = None
-        for side, tokens in windows:
-            stems = [t.stem for t in tokens]
-            for i in range(len(stems)):
-                if not stems[i]:
+        joined = before + after
+        split = len(before)
+        stems = [t.stem for t in joined]
+        for i in range(len(stems)):
+            for n in range(min(self.max_phrase, len(stems) - i), 0, -1):
+                phrase = self.phrases.get(tuple(stems[i : i + n]))
+                if phrase is None:
                     continue
-                for n in range(min(self.max_phrase, len(stems) - i), 0, -1):
-                    key = tuple(stems[i : i + n])
-                    phrase = self.phrases.get(key)
-                    if phrase is None:
-                        continue
-                    measure = self._fit_unit(phrase.measures, figure.kind)
-                    if not measure:
-                        continue
-                    distance = i if side == "after" else len(stems) - (i + n)
-                    near = side == "after" and distance <= 1
-                    score = n * 2.0 - distance * 0.7 + (2.0 if near else 0.0) + n * 0.01
-                    if best is None or score > best[0]:
-                        best = (score, measure, tokens[i].start, tokens[i + n - 1].end)
-                    break
+                measure = self._fit_unit(phrase.measures, figure.kind)
+                if not measure:
+                    continue
+                end = i + n
+                if i >= split:  # after the number
+                    distance = i - split
+                    if distance > conjunction:
+                        continue  # another number's words
+                    score = n * 2.0 - distance * 0.7 + (2.0 if distance <= 1 else 0.0)
+                elif end <= split:  # before it
+                    score = n * 2.0 - (split - end) * 0.7
+                else:  # around it
+                    score = n * 2.0 + 2.5
+                score += n * 0.01
+                if best is None or score > best[0]:
+                    best = (score, measure, joined[i].start, joined[end - 1].end)
+                break
         if best is not None:
             figure.measure = best[1]
-            figure._measure_span = (best[2], best[3])  # type: ignore[attr-defined]
+            figure.measure_span = (best[2], best[3])
+
+    def _not_a_figure(self, doc: _Doc, figure: Figure) -> str:
+        """Reasons only the words around a number reveal."""
+        if figure.measure:
+            return ""
+        text = figure.number_text
+        before = doc.text[max(0, figure.start - 12) : figure.start]
+        if figure.kind == "digits" and re.fullmatch(r"(?:19|20)\d\d", text):
+            return "year"
+        if figure.kind == "fraction":
+            return "a share with nothing named to count"
+        if figure.kind == "words" and re.search(r"\bthe\s+$", before, re.I):
+            return "a reference (the two …), not a count"
+        return ""
 
     def _fit_unit(self, measures: Iterable[str], kind: str) -> str:
         wanted = {
@@ -698,7 +738,7 @@ class Extractor:
     def _read_quote(self, doc: _Doc, figure: Figure) -> None:
         start = figure.start if figure.span_start < 0 else min(figure.span_start, figure.start)
         end = figure.end
-        span = getattr(figure, "_measure_span", None)
+        span = figure.measure_span
         if span is not None:
             start, end = min(start, span[0]), max(end, span[1])
         clause = doc.clause_of(figure.start)
@@ -894,6 +934,10 @@ def _is_year(mention: numbers.Mention, before: str, after: str) -> bool:
         return False
     if re.match(r"^\s*(?:['’]s\b|/\d|-\d|–\d)", after):
         return True
+    if re.match(
+        r"^\s+(?:could|would|will|was|is|has|had|saw|sees|marks?|marked|may|might)\b", after
+    ):
+        return True
     if _YEAR_BEFORE.search(before):
         return True
     # a year ends its phrase; a count is followed by what it counts
@@ -956,6 +1000,18 @@ class _Token:
     stem: str  # "" for a stop (punctuation that ends a clause) or an auxiliary
 
 
+def _hard_wrapped(text: str) -> bool:
+    """Text broken into lines of similar length mid-sentence (a PDF, a plain-text mail): a
+    single line break there is a space, not the end of a statement."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 6:
+        return False
+    open_ended = sum(not re.search(r"[.!?:;\"”’)\]]$", line) for line in lines)
+    lengths = sorted(len(line) for line in lines)
+    median = lengths[len(lengths) // 2]
+    return open_ended / len(lines) > 0.5 and 40 <= median <= 100
+
+
 class _Doc:
     """The text split once into word tokens, sentence and clause boundaries."""
 
@@ -974,7 +1030,8 @@ class _Doc:
                 self.tokens.append(_Token(word, m.start(), m.end(), word))
         self.starts = [t.start for t in self.tokens]
         ends = [m.start() for m in _SENTENCE_END.finditer(text)]
-        ends += [m.start() for m in re.finditer(r"\n", text)]
+        newline = r"\n(?=\s*\n|\s*[-•*·▪–|]\s|\s*\[)" if _hard_wrapped(text) else r"\n"
+        ends += [m.start() for m in re.finditer(newline, text)]
         ends += [m.start() for m in _EDITORIAL.finditer(text)]
         ends += [m.end() for m in _EDITORIAL.finditer(text)]
         self.sentence_breaks = sorted(set(ends))
@@ -1035,16 +1092,21 @@ class _Doc:
             j += 1
         return out
 
-    def windows(self, start: int, end: int, n: int) -> list[tuple[str, list[_Token]]]:
+    def windows(self, start: int, end: int, n: int) -> tuple[list[_Token], list[_Token], int]:
         """Words after and before a number, within its sentence, stopping at punctuation
-        that ends a clause and at the next number; a parenthesis right after the number is
-        stepped over ("29 retailers (24 per cent) failed")."""
+        that ends a clause and at the next figure; a parenthesis or a pair of dashes right
+        after the number is stepped over ("29 retailers (24 per cent) failed", "Two – who
+        have now failed twice – face prosecution").  Also returns how many words after the
+        number come before the first conjunction: a phrase starting later names another
+        number's thing ("300 knives and arrested almost 1,000").
+        """
         s_start, s_end = self.sentence_of(start)
         i = self._index(start)
         while i < len(self.tokens) and self.tokens[i].start < end:
             i += 1
         inside_parens = self._in_parens(start, s_start)
         after: list[_Token] = []
+        first_conjunction = n
         j = i
         depth = 0
         while j < len(self.tokens) and len(after) < n:
@@ -1059,9 +1121,16 @@ class _Doc:
                 pass
             elif t.text == ")" and inside_parens:
                 inside_parens = False
+            elif t.text in ("–", "—") and not after:
+                closing = self._closing_dash(j, s_end)
+                if closing is None:
+                    break
+                j = closing
             elif t.stem == "#" or t.text in _CLAUSE_STOPS or t.text in (",", "–", "—"):
                 break
             elif t.text[0].isalpha() and t.stem != "~":
+                if t.text.lower() in _CONJUNCTIONS and first_conjunction == n:
+                    first_conjunction = len(after)
                 after.append(t)
             j += 1
         before: list[_Token] = []
@@ -1089,7 +1158,27 @@ class _Doc:
             elif t.text[0].isalpha() and t.stem != "~":
                 before.append(t)
             k -= 1
-        return [("after", after), ("before", before[::-1])]
+        return after, before[::-1], first_conjunction
+
+    def _closing_dash(self, j: int, s_end: int) -> int | None:
+        for k in range(j + 1, len(self.tokens)):
+            t = self.tokens[k]
+            if t.end > s_end or t.text in (".", ";", "\n"):
+                return None
+            if t.text in ("–", "—"):
+                return k
+        return None
+
+    def mark(self, figures: Iterable[tuple[int, int]], skipped: Iterable[tuple[int, int]]) -> None:
+        """Tokens of a figure stop a window; tokens of a skipped number (a date, an age) are
+        read past, as if they were not there."""
+        tokens = self.tokens
+        for spans, stem in ((figures, "#"), (skipped, "~")):
+            for start, end in spans:
+                k = self._index(start)
+                while k < len(tokens) and tokens[k].start < end:
+                    tokens[k] = _Token(tokens[k].text, tokens[k].start, tokens[k].end, stem)
+                    k += 1
 
     def _in_parens(self, start: int, s_start: int) -> bool:
         k = self._index(start) - 1
