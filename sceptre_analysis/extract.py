@@ -151,6 +151,7 @@ _WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*|[^\sA-Za-z\d]")
 _AUXILIARIES = frozenset(
     {"were", "was", "is", "are", "be", "been", "being", "have", "has", "had", "either"}
     | {"also", "then", "all", "total", "a", "an", "the", "of", "our", "which", "its", "their"}
+    | {"x"}  # "3x knives"
 )
 #: Single words for one that are language, not counts ("one of", "in one instance").
 _ONE_WORDS = frozenset({"one", "a", "an"})
@@ -159,6 +160,7 @@ _CONJUNCTIONS = frozenset(
     {"and", "while", "whilst", "but", "with", "including", "plus", "alongside", "as", "after"}
     | {"following"}
 )
+_PLACE = re.compile(r"^\s*(?:[-•*·▪–]\s*)?(?P<place>[A-Z][\w .'’&-]{1,40}?)\s*[:–-]\s*[£\d]")
 _CLAUSE_STOPS = frozenset(".;:!?()[]\n|•")
 _WINDOW = 9  # words looked at on each side of a number
 
@@ -649,6 +651,23 @@ class Extractor:
         if best is not None:
             figure.measure = best[1]
             figure.measure_span = (best[2], best[3])
+            return
+        # layouts: a table column's header, or the heading of a list ("Knives by borough:")
+        heading = _table_header(doc.text, figure.start) or _list_heading(doc.text, figure.start)
+        if heading:
+            figure.measure = self._measure_in(heading, figure.kind)
+
+    def _measure_in(self, text: str, kind: str) -> str:
+        """The longest phrase of the vocabulary in a heading."""
+        stems = _words(text)
+        best: tuple[int, str] | None = None
+        for i in range(len(stems)):
+            for n in range(min(self.max_phrase, len(stems) - i), 0, -1):
+                phrase = self.phrases.get(tuple(stems[i : i + n]))
+                measure = self._fit_unit(phrase.measures, kind) if phrase else ""
+                if measure and (best is None or n > best[0]):
+                    best = (n, measure)
+        return best[1] if best else ""
 
     def _not_a_figure(self, doc: _Doc, figure: Figure) -> str:
         """Reasons only the words around a number reveal."""
@@ -689,6 +708,14 @@ class Extractor:
         figure.agency = agency
         if agency in self.vocabulary.agencies:
             figure.area = self.vocabulary.agencies[agency].area
+        line_start, line_end = _line_at(doc.text, figure.start)
+        place = _PLACE.match(doc.text[line_start:line_end])
+        if not found and place and not self._measure_in(place.group("place"), "digits"):
+            figure.area = place.group("place").strip()  # "Camden: 12" under a heading
+        elif not found and doc.text[line_start:line_end].count("|") >= 2:
+            cells = _cells(doc.text[line_start:line_end])
+            if cells and not re.search(r"\d", cells[0]):
+                figure.area = cells[0]  # a table row's label
 
     def _read_context(
         self,
@@ -750,6 +777,10 @@ class Extractor:
             trail = [w for w in doc.words_after(end, 3) if w.end <= clause[1]]
             if trail:
                 end = trail[-1].end
+        line_start, line_end = _line_at(doc.text, figure.start)
+        line = doc.text[line_start:line_end]
+        if line.count("|") >= 2 or (_PLACE.match(line) and len(line) < 80):
+            start, end = line_start, line_end  # a table row or "Place: N": the whole line
         quote = " ".join(doc.text[start:end].split())
         if not numbers.states(quote, figure.value, figure.value_high):
             start, end = clause
@@ -998,6 +1029,62 @@ class _Token:
     start: int
     end: int
     stem: str  # "" for a stop (punctuation that ends a clause) or an auxiliary
+
+
+def _line_at(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def _cells(line: str) -> list[str]:
+    cells = line.strip().split("|")
+    if cells and not cells[0].strip():
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return [c.strip() for c in cells]
+
+
+def _table_header(text: str, offset: int) -> str:
+    """For a number in a pipe table ("| Met | 187 |"), its column's header cell."""
+    start, end = _line_at(text, offset)
+    line = text[start:end]
+    if line.count("|") < 2:
+        return ""
+    column = len(_cells(line[: offset - start] + "|")) - 1
+    header = line
+    position = start
+    while position > 0:
+        above_start, above_end = _line_at(text, position - 1)
+        above = text[above_start:above_end]
+        if above.count("|") < 2:
+            break
+        if not re.fullmatch(r"[\s|:+-]*", above):
+            header = above
+        position = above_start
+    cells = _cells(header)
+    return cells[column] if header != line and 0 <= column < len(cells) else ""
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*·▪–]\s*|\d+[.)]\s+)?[^:\n]{0,60}(?::\s*£?\d[\d,.]*\s*)?$")
+
+
+def _list_heading(text: str, offset: int) -> str:
+    """For a number in a list under a heading that ends with a colon, the heading."""
+    start, _ = _line_at(text, offset)
+    position = start
+    for _ in range(12):
+        if position <= 0:
+            return ""
+        above_start, above_end = _line_at(text, position - 1)
+        above = text[above_start:above_end].strip()
+        if above.endswith(":"):
+            return above
+        if above and not _LIST_ITEM.match(above):
+            return ""
+        position = above_start
+    return ""
 
 
 def _hard_wrapped(text: str) -> bool:
