@@ -112,7 +112,7 @@ _AGE = re.compile(
 )
 _PHONE = re.compile(
     r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-    r"|\b(?:call|dial|ring|phone|on|text)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
+    r"|\b(?:call|dial|ring|phone|on|text|or)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
     r"|\b(?:call|dial|ring|phone|text|contact)\b[^.\n\d]{0,30}?\bon\s+\d{3,}",
     re.I,
 )
@@ -159,6 +159,9 @@ _ONE_WORDS = frozenset({"one", "a", "an"})
 _CONJUNCTIONS = frozenset(
     {"and", "while", "whilst", "but", "with", "including", "plus", "alongside", "as", "after"}
     | {"following"}
+)
+_PREPOSITIONS = frozenset(
+    {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
 )
 _PLACE = re.compile(r"^\s*(?:[-•*·▪–]\s*)?(?P<place>[A-Z][\w .'’&-]{1,40}?)\s*[:–-]\s*[£\d]")
 _CLAUSE_STOPS = frozenset(".;:!?()[]\n|•")
@@ -698,8 +701,13 @@ class Extractor:
         return ""
 
     def _read_agency(self, doc: _Doc, figure: Figure, default: str) -> None:
-        start, end = doc.sentence_of(figure.start)
+        """The agency named in the figure's own clause, else the nearest one named before it
+        in its sentence, else the first after it, else the release's own."""
+        start, end = doc.clause_of(figure.start)
         found = self._agencies_in(doc.text, start, end)
+        if not found:
+            start, end = doc.sentence_of(figure.start)
+            found = self._agencies_in(doc.text, start, end)
         agency = default
         if found:
             before = [f for f in found if f[0] < figure.start]
@@ -768,6 +776,10 @@ class Extractor:
         span = figure.measure_span
         if span is not None:
             start, end = min(start, span[0]), max(end, span[1])
+            if span[1] <= figure.start:  # "Officers seized 936": add what was counted
+                following = doc.words_after(figure.end, 1)
+                if following and following[0].text.lower() not in _PREPOSITIONS:
+                    end = max(end, following[0].end)
         clause = doc.clause_of(figure.start)
         # a little context: the verb or noun that leads up to the number
         lead = [w for w in doc.words_before(start, 3) if w.start >= clause[0]]
@@ -781,11 +793,14 @@ class Extractor:
         line = doc.text[line_start:line_end]
         if line.count("|") >= 2 or (_PLACE.match(line) and len(line) < 80):
             start, end = line_start, line_end  # a table row or "Place: N": the whole line
+        if doc.text.count("(", start, end) > doc.text.count(")", start, end):
+            closing = doc.text.find(")", end, doc.sentence_of(figure.start)[1])
+            end = closing + 1 if closing >= 0 else end
         quote = " ".join(doc.text[start:end].split())
         if not numbers.states(quote, figure.value, figure.value_high):
             start, end = clause
             quote = " ".join(doc.text[start:end].split())
-        figure.quote = quote.strip(" ,;:–-")
+        figure.quote = quote.strip(" ,;:–-(")
         figure.span_start, figure.span_end = start, end
 
     def _score(self, figure: Figure) -> None:
@@ -846,7 +861,9 @@ class Extractor:
             for position, agency in named:
                 if national and agency != self.national:
                     continue
-                counts.setdefault(agency, []).append(position)
+                positions = counts.setdefault(agency, [])
+                if not positions or positions[-1] < start:  # once per sentence
+                    positions.append(position)
         if not counts:
             return self.national
         return max(counts.items(), key=lambda kv: (len(kv[1]), -kv[1][0]))[0]
@@ -970,6 +987,10 @@ def _is_year(mention: numbers.Mention, before: str, after: str) -> bool:
     ):
         return True
     if _YEAR_BEFORE.search(before):
+        return True
+    if re.search(r"\b[A-Z][a-z]+\s+\Z", before) and not re.match(r"^\s*[a-z]+s\b", after):
+        return True  # "the Criminal Justice Act 1988", "Sceptre 2023"
+    if re.match(r"^\s+(?:at|in|on|for|when|after|before|and|or|to|but)\b", after):
         return True
     # a year ends its phrase; a count is followed by what it counts
     return not re.match(r"^\s*[a-z]", after)
