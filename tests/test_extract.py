@@ -159,7 +159,10 @@ def test_a_range_is_two_rows_with_one_range_id(rules: Extractor) -> None:
 
 
 def test_a_repeated_statement_is_one_figure(rules: Extractor) -> None:
-    text = "More than 240 knives and weapons seized\n\nThe Met seized more than 240 knives and weapons."
+    text = (
+        "More than 240 knives and weapons seized\n\n"
+        "The Met seized more than 240 knives and weapons."
+    )
     result = rules.extract(text)
     assert [f.value for f in result.figures] == [240]
     assert any(s.reason == "repeats a figure above" for s in result.skipped)
