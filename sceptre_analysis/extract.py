@@ -368,6 +368,18 @@ class Extractor:
         ]
         self.qualifier_spellings = self._qualifier_spellings()
         self.weeks = self._weeks(folder)
+        self._named_cache: tuple[str, list[tuple[int, int, str]]] | None = None
+        # every agency spelling and national scope phrase, longest first, as one pattern
+        names = [(sp.pattern, sp.target) for sp in self.agency_spellings]
+        if self.national:
+            names += [(c.pattern, self.national) for c in self.cues if c.kind == "national"]
+        names.sort(key=lambda item: -len(item[0].pattern))
+        self._name_spellings = names
+        self._names_pattern = re.compile(
+            "|".join(f"(?:{p.pattern})" for p, _ in names) or r"(?!x)x", re.I
+        )
+        self._hedge_lookup = {words: spelling for words, spelling in self.qualifier_spellings}
+        self._hedge_lengths = sorted({len(w) for w in self._hedge_lookup}, reverse=True)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -405,7 +417,7 @@ class Extractor:
         out = []
         for q in self.vocabulary.qualifiers.values():
             for spelling in (q.phrase, *q.aliases):
-                words = tuple(fold(spelling).replace(".", " .").split())
+                words = tuple(fold(spelling).replace(".", "").split())
                 if words:
                     out.append((words, spelling))
         return sorted(out, key=lambda s: -len(s[0]))
@@ -554,20 +566,18 @@ class Extractor:
         before = doc.words_before(figure.start, 5)
         printed = ""
         phrase_start = figure.start
-        folded = [fold(w.text).strip(".") for w in before]
-        for words, _spelling in self.qualifier_spellings:
-            n = len(words)
+        folded = [fold(w.text) for w in before]
+        for n in self._hedge_lengths:
             for skip in (0, 1, 2):  # "an increase of over 14%": fillers may sit between
                 if n + skip > len(folded):
                     continue
-                tail = folded[len(folded) - n - skip : len(folded) - skip]
-                if tuple(tail) == tuple(w.strip(".") for w in words) and all(
+                tail = tuple(folded[len(folded) - n - skip : len(folded) - skip])
+                if tail in self._hedge_lookup and all(
                     f in ("of", "by", "a", "an", "the") for f in folded[len(folded) - skip :]
                 ):
                     printed_start = before[len(folded) - n - skip].start
-                    if not printed or printed_start < phrase_start:
-                        printed = doc.text[printed_start : before[-1].end]
-                        phrase_start = printed_start
+                    printed = doc.text[printed_start : before[-1].end]
+                    phrase_start = printed_start
                     break
             if printed:
                 break
@@ -870,23 +880,31 @@ class Extractor:
 
     def _agencies_in(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
         """Agencies named between ``start`` and ``end`` (national scope words included)."""
-        found: list[tuple[int, str]] = []
-        taken: list[tuple[int, int]] = []
-        for spelling in self.agency_spellings:
-            for m in spelling.pattern.finditer(text, start, end):
-                if any(s < m.end() and m.start() < e for s, e in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), spelling.target))
-        if self.national:
-            for cue in self.cues:
-                if cue.kind == "national":
-                    for m in cue.pattern.finditer(text, start, end):
-                        if any(s < m.end() and m.start() < e for s, e in taken):
-                            continue
-                        taken.append((m.start(), m.end()))
-                        found.append((m.start(), self.national))
-        return sorted(found)
+        named = self._named(text)
+        lo = bisect.bisect_left(named, (start,))
+        hi = bisect.bisect_left(named, (end,))
+        return [(position, agency) for position, stop, agency in named[lo:hi] if stop <= end]
+
+    def _named(self, text: str) -> list[tuple[int, int, str]]:
+        """Every agency name and national scope phrase in the text, longest first where two
+        overlap; computed once per text."""
+        if self._named_cache and self._named_cache[0] is text:
+            return self._named_cache[1]
+        found: list[tuple[int, int, str]] = []
+        for m in self._names_pattern.finditer(text):
+            target = next(
+                (
+                    t
+                    for p, t in self._name_spellings
+                    if (n := p.match(text, m.start())) and n.end() == m.end()
+                ),
+                None,
+            )
+            if target:
+                found.append((m.start(), m.end(), target))
+        found.sort()
+        self._named_cache = (text, found)
+        return found
 
     def _period(self, text: str, published: date | None) -> tuple[tuple[str, str], tuple | None]:
         """The week the release reports: stated dates, else publication date and weeks."""
