@@ -160,6 +160,7 @@ _CONJUNCTIONS = frozenset(
     {"and", "while", "whilst", "but", "with", "including", "plus", "alongside", "as", "after"}
     | {"following"}
 )
+_COMMAS = frozenset({",", "-", "–", "—"})  # what separates clauses inside a sentence
 _PREPOSITIONS = frozenset(
     {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
 )
@@ -476,8 +477,11 @@ class Extractor:
             following = doc.words_after(mention.end, 1)
             figure.noun = following[0].stem if following else ""
             self._read_hedge(doc, figure)
+            self._headline_hedge(doc, figure, candidates[-1] if candidates else None)
             self._read_measure(doc, figure)
             reason = self._not_a_figure(doc, figure)
+            if not reason and self._a_reference(doc, figure):
+                reason = "a reference (the two …), not a count"
             if reason:
                 result.skipped.append(Skipped(mention.start, mention.end, mention.text, reason))
                 continue
@@ -687,14 +691,22 @@ class Extractor:
         if figure.measure:
             return ""
         text = figure.number_text
-        before = doc.text[max(0, figure.start - 12) : figure.start]
         if figure.kind == "digits" and re.fullmatch(r"(?:19|20)\d\d", text):
             return "year"
         if figure.kind == "fraction":
             return "a share with nothing named to count"
-        if figure.kind == "words" and re.search(r"\bthe\s+$", before, re.I):
-            return "a reference (the two …), not a count"
         return ""
+
+    def _a_reference(self, doc: _Doc, figure: Figure) -> bool:
+        """ "across the two counties": a number in words after "the", whose measure was read
+        from the words before it, names known things rather than counts them."""
+        before = doc.text[max(0, figure.start - 12) : figure.start]
+        span = figure.measure_span
+        return (
+            figure.kind == "words"
+            and re.search(r"\bthe\s+\Z", before, re.I) is not None
+            and (span is None or span[1] <= figure.start)
+        )
 
     def _fit_unit(self, measures: Iterable[str], kind: str) -> str:
         wanted = {
@@ -746,8 +758,12 @@ class Extractor:
         sentence = doc.sentence_of(figure.start)
         text = doc.text[sentence[0] : sentence[1]]
         figure.period_start, figure.period_end = period
+        # a statistic's cue stands in its clause or leads up to it ("Figures show ... 6 per
+        # cent"); one later in the sentence ("... amid concern over homicides") does not count
+        clause_end = doc.clause_of(figure.start)[1]
+        lead = doc.text[sentence[0] : clause_end]
         for cue in self.cues:
-            if cue.kind == "context" and cue.pattern.search(text):
+            if cue.kind == "context" and cue.pattern.search(lead):
                 figure.context = cue.target
                 break
         if figure.measure in self.context_measures and not figure.context:
@@ -834,7 +850,7 @@ class Extractor:
             key = (
                 figure.value,
                 figure.meaning,
-                figure.measure or figure.noun,
+                figure.noun or figure.measure,
                 figure.agency,
                 figure.context,
             )
@@ -846,6 +862,18 @@ class Extractor:
             seen.add(key)
             out.append(figure)
         return out
+
+    def _headline_hedge(self, doc: _Doc, figure: Figure, previous: Figure | None) -> None:
+        """In a headline, "More than 1,700 arrests and 9,000 knives" hedges both numbers."""
+        if figure.qualifier or previous is None or not previous.qualifier:
+            return
+        first_line_end = doc.text.find("\n")
+        if first_line_end >= 0 and figure.start > first_line_end:
+            return
+        between = doc.text[previous.end : figure.start]
+        if re.fullmatch(r"\s+[A-Za-z]+(?:\s+[A-Za-z]+)?\s+and\s+", between):
+            figure.qualifier = previous.qualifier
+            figure.meaning = previous.meaning
 
     # -- document-level facts --------------------------------------------------------------
 
@@ -1180,12 +1208,12 @@ class _Doc:
         i = self._index(offset)
         lo = i
         while lo > 0 and self.tokens[lo - 1].start >= s_start:
-            if self.tokens[lo - 1].text in _CLAUSE_STOPS or self.tokens[lo - 1].text == ",":
+            if self.tokens[lo - 1].text in _CLAUSE_STOPS or self.tokens[lo - 1].text in _COMMAS:
                 break
             lo -= 1
         hi = i
         while hi < len(self.tokens) and self.tokens[hi].end <= s_end:
-            if self.tokens[hi].text in _CLAUSE_STOPS or self.tokens[hi].text == ",":
+            if self.tokens[hi].text in _CLAUSE_STOPS or self.tokens[hi].text in _COMMAS:
                 break
             hi += 1
         start = self.tokens[lo].start if lo < len(self.tokens) else offset
