@@ -161,12 +161,14 @@ _CONJUNCTIONS = frozenset(
     | {"following"}
 )
 _COMMAS = frozenset({",", "-", "–", "—"})  # what separates clauses inside a sentence
+#: Hedges that bound a figure from the same side state the same thing in a repeat.
+_BOUND = {"more": "lower", "at_least": "lower", "less": "upper", "at_most": "upper"}
 _PREPOSITIONS = frozenset(
     {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
 )
 _PLACE = re.compile(r"^\s*(?:[-•*·▪–]\s*)?(?P<place>[A-Z][\w .'’&-]{1,40}?)\s*[:–-]\s*[£\d]")
 _CLAUSE_STOPS = frozenset(".;:!?()[]\n|•")
-_WINDOW = 9  # words looked at on each side of a number
+_WINDOW = 12  # words looked at on each side of a number
 
 
 def _stem(word: str) -> str:
@@ -244,6 +246,7 @@ class Figure:
     meaning: str = "exact"
     noun: str = ""  # the word right after the number, for telling repeats apart
     measure_span: tuple[int, int] | None = None
+    doc_headline_end: int = 0  # where the first line ends: a headline's repeats are merged
 
     def row(self) -> dict[str, str]:
         """The figure as a CSV row of :data:`COLUMNS`."""
@@ -380,6 +383,7 @@ class Extractor:
             "|".join(f"(?:{p.pattern})" for p, _ in names) or r"(?!x)x", re.I
         )
         self._hedge_lookup = {words: spelling for words, spelling in self.qualifier_spellings}
+        self._hedge_words = {w for words in self._hedge_lookup for w in words}
         self._hedge_lengths = sorted({len(w) for w in self._hedge_lookup}, reverse=True)
 
     # -- loading ---------------------------------------------------------------------------
@@ -464,6 +468,7 @@ class Extractor:
         doc.mark(((m.start, m.end) for m in kept), ((s.start, s.end) for s in result.skipped))
         range_count = 0
         candidates: list[Figure] = []
+        headline_end = text.find("\n") if "\n" in text else 0
         for mention in kept:
             figure = Figure(
                 mention.value,
@@ -473,9 +478,9 @@ class Extractor:
                 mention.kind,
                 operation=operation,
                 value_high=mention.high,
+                doc_headline_end=headline_end,
             )
-            following = doc.words_after(mention.end, 1)
-            figure.noun = following[0].stem if following else ""
+            figure.noun = self._noun_after(doc, mention.end)
             self._read_hedge(doc, figure)
             self._headline_hedge(doc, figure, candidates[-1] if candidates else None)
             self._read_measure(doc, figure)
@@ -620,6 +625,15 @@ class Extractor:
                 if parsed.direction is not None:
                     printed = f"{word.text} {printed}".strip() if printed else word.text
                     break
+        # a bound printed after the number: "10,000-plus", "100 or more", "10,000+"
+        if not printed:
+            tail = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
+            if tail:
+                for candidate in (tail.group(1), tail.group(1).split()[0]):
+                    hedge = self.vocabulary.qualifier(candidate)
+                    if hedge is not None and hedge.meaning in ("at_least", "at_most"):
+                        printed = candidate
+                        break
         printed = " ".join(printed.split())
         if printed:
             try:
@@ -844,24 +858,49 @@ class Extractor:
     def _dedupe(self, figures: list[Figure], skipped: list[Skipped]) -> list[Figure]:
         """The same statement made twice (a headline repeated in the body, a quote repeating
         the list) is one figure; the first wording is kept, the repeat listed as skipped."""
-        seen: set[tuple] = set()
-        out = []
+        kept: dict[tuple, int] = {}
+        out: list[Figure | None] = []
+        headline_end = figures[0].doc_headline_end if figures else 0
         for figure in figures:
             key = (
                 figure.value,
-                figure.meaning,
+                _BOUND.get(figure.meaning, figure.meaning),
                 figure.noun or figure.measure,
                 figure.agency,
                 figure.context,
             )
-            if (figure.measure or figure.noun) and key in seen and not figure.range_id:
-                skipped.append(
-                    Skipped(figure.start, figure.end, figure.number_text, "repeats a figure above")
-                )
+            if not (figure.measure or figure.noun) or figure.range_id or key not in kept:
+                kept.setdefault(key, len(out))
+                out.append(figure)
                 continue
-            seen.add(key)
-            out.append(figure)
-        return out
+            first = out[kept[key]]
+            assert first is not None
+            # the body's wording usually names the measure better than a headline's
+            if figure.measure and (not first.measure or first.start < headline_end):
+                out[kept[key]] = None
+                kept[key] = len(out)
+                out.append(figure)
+                figure, first = first, figure
+            skipped.append(
+                Skipped(
+                    figure.start,
+                    figure.end,
+                    figure.number_text,
+                    "repeats the same figure stated elsewhere",
+                )
+            )
+        return [f for f in out if f is not None]
+
+    def _noun_after(self, doc: _Doc, offset: int) -> str:
+        """The stem of the first word after a number that is not a hedge ("10,000-plus
+        weapons" -> "weapon"), for telling repeats apart."""
+        k = doc._index(offset)
+        for token in doc.tokens[k : k + 5]:
+            if token.text in (".", ",", ";", ":", "\n"):
+                return ""
+            if token.text[0].isalpha() and fold(token.text) not in self._hedge_words:
+                return token.stem
+        return ""
 
     def _headline_hedge(self, doc: _Doc, figure: Figure, previous: Figure | None) -> None:
         """In a headline, "More than 1,700 arrests and 9,000 knives" hedges both numbers."""
@@ -1261,6 +1300,7 @@ class _Doc:
         inside_parens = self._in_parens(start, s_start)
         after: list[_Token] = []
         first_conjunction = n
+        cut_by_number = False
         j = i
         depth = 0
         while j < len(self.tokens) and len(after) < n:
@@ -1280,7 +1320,10 @@ class _Doc:
                 if closing is None:
                     break
                 j = closing
-            elif t.stem == "#" or t.text in _CLAUSE_STOPS or t.text in (",", "–", "—"):
+            elif t.stem == "#":
+                cut_by_number = True
+                break
+            elif t.text in _CLAUSE_STOPS or t.text in (",", "–", "—"):
                 break
             elif t.text[0].isalpha() and t.stem != "~":
                 if t.text.lower() in _CONJUNCTIONS and first_conjunction == n:
@@ -1312,7 +1355,8 @@ class _Doc:
             elif t.text[0].isalpha() and t.stem != "~":
                 before.append(t)
             k -= 1
-        return after, before[::-1], first_conjunction
+        # words after a conjunction belong to the next number only when one follows
+        return after, before[::-1], first_conjunction if cut_by_number else n
 
     def _closing_dash(self, j: int, s_end: int) -> int | None:
         for k in range(j + 1, len(self.tokens)):

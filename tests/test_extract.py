@@ -165,7 +165,7 @@ def test_a_repeated_statement_is_one_figure(rules: Extractor) -> None:
     )
     result = rules.extract(text)
     assert [f.value for f in result.figures] == [240]
-    assert any(s.reason == "repeats a figure above" for s in result.skipped)
+    assert any(s.reason == "repeats the same figure stated elsewhere" for s in result.skipped)
 
 
 def test_rows_have_the_tallies_columns(release) -> None:
