@@ -102,11 +102,12 @@ _DATE_SINGLE = re.compile(rf"\b(?:{_SINGLE_DM}|{_SINGLE_MD.replace('?P<', '?P<x'
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_M})\s+(?P<y>{_Y})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _TIME = re.compile(
-    r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b\d{3,4}\s?(?:hrs|hours)\b",
+    r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b\d{3,4}\s?(?:hrs|hours)\b"
+    r"|\b24/7\b",
     re.I,
 )
 _AGE = re.compile(
-    r"\baged\s+(?:between\s+)?\d+|\b\d+[\s-]+years?[\s-]+old|\b\d+-year-olds?|"
+    r"\baged\s+(?:between\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?|\b\d+\s*(?:-|–|to)\s*\d+[\s-]+years?[\s-]+olds?||\b\d+[\s-]+years?[\s-]+old|\b\d+-year-olds?|"
     r"\bunder[\s-]\d+['’]?s?\b|\bover[\s-]\d+['’]?s\b|\bage\s+of\s+\d+|\bages\s+(?:of\s+)?\d+",
     re.I,
 )
@@ -130,8 +131,18 @@ _URL = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[#@]\w+|\b\S+\.(?:com|uk|org|net)/\S*", re.I
 )
 _DURATION = re.compile(
-    r"^[\s-]*(?:(?:consecutive|full|more|whole)\s+)?(?:seconds?|minutes?|hours?|days?|nights?|"
+    r"^[\s-]*(?:(?:consecutive|full|more|whole)\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|"
+    r"days?|nights?|"
     r"weeks?|fortnights?|months?|years?|decades?)\b(?![\s-]+old)",
+    re.I,
+)
+#: Numbers a web page prints around an article, not in it.
+_FURNITURE = re.compile(
+    r"^\s*(?:comments?|shares?|likes?|views?|followers?|retweets?|replies|reactions?)\b", re.I
+)
+_REFERENCE = re.compile(
+    r"\b(?:reference|ref\.?|crime\s+number|log(?:\s+number)?|CAD|occurrence|incident\s+number)"
+    r"\s*(?:number|no\.?)?\s*:?\s*[\d/]+",
     re.I,
 )
 _LENGTH_WORD = re.compile(r"^-(?:day|week|month|year|hour)s?\b|^-?long\b|^\s*times?\b", re.I)
@@ -520,6 +531,7 @@ class Extractor:
             (_PHONE, "phone number"),
             (_ADDRESS, "address"),
             (_SECTION, "legal section number"),
+            (_REFERENCE, "reference number"),
         ):
             spans.extend((m.start(), m.end(), reason) for m in rx.finditer(text))
         for cue in self.cues:
@@ -544,6 +556,8 @@ class Extractor:
             _DURATION.match(after) or _LENGTH_WORD.match(after)
         ):
             return "length of time"
+        if _FURNITURE.match(after):
+            return "page furniture (comments, shares)"
         if (
             mention.kind in ("digits", "words", "multiple")
             and re.search(r"[A-Za-z]-?\Z", before)
