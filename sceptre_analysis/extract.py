@@ -91,14 +91,21 @@ _Y = r"(?:19|20)\d\d"
 _TO = r"\s*(?:-|–|—|to|and|until|till)\s*"
 _SINGLE_DM = rf"(?:{_W}\s+)?(?P<d>{_D})\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?"
 _SINGLE_MD = rf"(?:{_W}\s+)?(?P<m>{_M})\s+(?P<d>{_D})(?!\d|,\d)(?:,?\s+(?P<y>{_Y}))?"
+#: Where a date can begin: a digit, or a month or weekday name (checked first, for speed).
+_DATE_START = (
+    r"(?=\b(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))"
+)
 _DATE_RANGE = re.compile(
-    rf"(?:(?P<w1>{_W})\s+)?(?P<d1>{_D})(?:\s+(?P<m1>{_M}))?(?:,?\s+(?P<y1>{_Y}))?{_TO}"
+    _DATE_START
+    + rf"(?:(?:(?P<w1>{_W})\s+)?(?P<d1>{_D})(?:\s+(?P<m1>{_M}))?(?:,?\s+(?P<y1>{_Y}))?{_TO}"
     rf"(?:(?P<w2>{_W})\s+)?(?P<d2>{_D})\s+(?P<m2>{_M})(?:,?\s+(?P<y2>{_Y}))?\b"
     rf"|(?:(?P<w3>{_W})\s+)?(?P<m3>{_M})\s+(?P<d3>{_D})(?:,?\s+(?P<y3>{_Y}))?{_TO}"
-    rf"(?:(?P<w4>{_W})\s+)?(?:(?P<m4>{_M})\s+)?(?P<d4>{_D})\b(?!,\d)(?:,?\s+(?P<y4>{_Y}))?",
+    rf"(?:(?P<w4>{_W})\s+)?(?:(?P<m4>{_M})\s+)?(?P<d4>{_D})\b(?!,\d)(?:,?\s+(?P<y4>{_Y}))?)",
     re.I,
 )
-_DATE_SINGLE = re.compile(rf"\b(?:{_SINGLE_DM}|{_SINGLE_MD.replace('?P<', '?P<x')})\b", re.I)
+_DATE_SINGLE = re.compile(
+    _DATE_START + rf"\b(?:{_SINGLE_DM}|{_SINGLE_MD.replace('?P<', '?P<x')})\b", re.I
+)
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_M})\s+(?P<y>{_Y})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _TIME = re.compile(
@@ -107,8 +114,11 @@ _TIME = re.compile(
     re.I,
 )
 _AGE = re.compile(
-    r"\baged\s+(?:between\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?|\b\d+\s*(?:-|–|to)\s*\d+[\s-]+years?[\s-]+olds?||\b\d+[\s-]+years?[\s-]+old|\b\d+-year-olds?|"
-    r"\bunder[\s-]\d+['’]?s?\b|\bover[\s-]\d+['’]?s\b|\bage\s+of\s+\d+|\bages\s+(?:of\s+)?\d+",
+    r"(?=\b(?:\d|aged?|under|over))(?:"
+    r"\baged\s+(?:between\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?"
+    r"|\b\d+\s*(?:-|–|to)\s*\d+[\s-]+years?[\s-]+olds?"
+    r"|\b\d+[\s-]+years?[\s-]+old|\b\d+-year-olds?"
+    r"|\bunder[\s-]\d+['’]?s?\b|\bover[\s-]\d+['’]?s\b|\bage\s+of\s+\d+|\bages\s+(?:of\s+)?\d+)",
     re.I,
 )
 _PHONE = re.compile(
