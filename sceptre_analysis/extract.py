@@ -340,6 +340,16 @@ class _Spelling:
     pattern: re.Pattern[str]
     target: str
     kind: str = ""
+    first: str = ""  # the spelling's first word, folded: where a match can start
+
+
+_NAME_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z]*")
+
+
+def _first(text: str) -> str:
+    """The first word of a name, folded (how a name's possible starts are looked up)."""
+    word = re.match(r"[A-Za-z][A-Za-z'’]*", text.strip())
+    return word.group().lower().replace("’", "'") if word else ""
 
 
 def _spelling_pattern(text: str) -> re.Pattern[str]:
@@ -394,15 +404,16 @@ class Extractor:
         self.qualifier_spellings = self._qualifier_spellings()
         self.weeks = self._weeks(folder)
         self._named_cache: tuple[str, list[tuple[int, int, str]]] | None = None
-        # every agency spelling and national scope phrase, longest first, as one pattern
-        names = [(sp.pattern, sp.target) for sp in self.agency_spellings]
+        # every agency spelling and national scope phrase by its first word, longest first
+        names = [(sp.first, sp.pattern, sp.target) for sp in self.agency_spellings]
         if self.national:
-            names += [(c.pattern, self.national) for c in self.cues if c.kind == "national"]
-        names.sort(key=lambda item: -len(item[0].pattern))
-        self._name_spellings = names
-        self._names_pattern = re.compile(
-            "|".join(f"(?:{p.pattern})" for p, _ in names) or r"(?!x)x", re.I
-        )
+            names += [
+                (c.first, c.pattern, self.national) for c in self.cues if c.kind == "national"
+            ]
+        names.sort(key=lambda item: -len(item[1].pattern))
+        self._names_by_first: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        for first, pattern, target in names:
+            self._names_by_first.setdefault(first, []).append((pattern, target))
         self._hedge_lookup = {words: spelling for words, spelling in self.qualifier_spellings}
         self._hedge_words = {w for words in self._hedge_lookup for w in words}
         self._hedge_lengths = sorted({len(w) for w in self._hedge_lookup}, reverse=True)
@@ -430,13 +441,20 @@ class Extractor:
         spellings = []
         for agency in self.vocabulary.agencies.values():
             for spelling in (agency.name, *agency.aliases):
-                spellings.append(_Spelling(_spelling_pattern(spelling), agency.name, agency.kind))
+                spellings.append(
+                    _Spelling(
+                        _spelling_pattern(spelling), agency.name, agency.kind, _first(spelling)
+                    )
+                )
         spellings.sort(key=lambda s: -len(s.pattern.pattern))
         return spellings
 
     def _cues(self, folder: Path) -> list[_Spelling]:
         rows = _csv_rows(self._pick(folder, CUES_FILE))
-        cues = [_Spelling(_spelling_pattern(r["cue"]), r["cue"], r["kind"]) for r in rows]
+        cues = [
+            _Spelling(_spelling_pattern(r["cue"]), r["cue"], r["kind"], _first(r["cue"]))
+            for r in rows
+        ]
         return sorted(cues, key=lambda c: -len(c.target))
 
     def _qualifier_spellings(self) -> list[tuple[tuple[str, ...], str]]:
@@ -982,18 +1000,16 @@ class Extractor:
         if self._named_cache and self._named_cache[0] is text:
             return self._named_cache[1]
         found: list[tuple[int, int, str]] = []
-        for m in self._names_pattern.finditer(text):
-            target = next(
-                (
-                    t
-                    for p, t in self._name_spellings
-                    if (n := p.match(text, m.start())) and n.end() == m.end()
-                ),
-                None,
-            )
-            if target:
-                found.append((m.start(), m.end(), target))
-        found.sort()
+        covered = 0
+        for word in _NAME_WORD.finditer(text):
+            if word.start() < covered:
+                continue
+            for pattern, target in self._names_by_first.get(_first(word.group()), ()):
+                m = pattern.match(text, word.start())
+                if m:
+                    found.append((m.start(), m.end(), target))
+                    covered = m.end()
+                    break
         self._named_cache = (text, found)
         return found
 
