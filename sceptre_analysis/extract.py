@@ -118,7 +118,8 @@ _AGE = re.compile(
     r"\baged\s+(?:between\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?"
     r"|\b\d+\s*(?:-|–|to)\s*\d+[\s-]+years?[\s-]+olds?"
     r"|\b\d+[\s-]+years?[\s-]+old|\b\d+-year-olds?"
-    r"|\bunder[\s-]\d+['’]?s?\b|\bover[\s-]\d+['’]?s\b|\bage\s+of\s+\d+|\bages\s+(?:of\s+)?\d+)",
+    r"|\bunder-\d{1,2}(?:['’]?s)?\b|\bunder\s+(?:1\d|2[0-5])(?:['’]?s\b|(?!\s+[a-z]|[\d,]))"
+    r"|\bover[\s-]\d{1,2}['’]?s\b|\bage\s+of\s+\d+|\bages\s+(?:of\s+)?\d+)",
     re.I,
 )
 _PHONE = re.compile(
@@ -580,6 +581,8 @@ class Extractor:
             return "ordinal (a position, not a count)"
         if mention.kind == "digits" and _is_year(mention, before, after):
             return "year"
+        if mention.kind == "digits" and re.search(r"(?:19|20)\d\d[/–-]\Z", before):
+            return "year"  # the "24" of "2023/24"
         if mention.kind in ("digits", "words") and (
             _DURATION.match(after) or _LENGTH_WORD.match(after)
         ):

@@ -217,9 +217,16 @@ def test_every_corpus_document_and_seed_article_extracts_cleanly() -> None:
         ("Officers met Seven Kings Youth Club.", "part of a name"),
         ("Search results on 15/11/2023 were good.", "date"),
         ("One of the officers spoke.", "the word one (not a count)"),
+        ("Shops sold knives to under 18s.", "age"),
+        ("In 2023/24 the force grew.", "year"),
     ],
 )
 def test_small_non_figures(rules: Extractor, text: str, reason: str) -> None:
     result = rules.extract(text)
     assert result.figures == []
     assert {s.reason for s in result.skipped} == {reason}
+
+
+def test_under_before_a_count_is_a_hedge_not_an_age(rules: Extractor) -> None:
+    (figure,) = rules.extract("Officers seized under 100 knives.").figures
+    assert (figure.value, figure.qualifier) == (100, "under")
