@@ -124,7 +124,8 @@ _AGE = re.compile(
 )
 _PHONE = re.compile(
     r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-    r"|\b(?:call|dial|ring|phone|on|text|or)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
+    r"|\b(?:call|dial|ring|phone|on|text|or|via|using)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
+    r"|\b(?:101|999)\b(?=[\s,]*(?:non-emergency|emergency|number|line|service))"
     r"|\b(?:call|dial|ring|phone|text|contact)\b[^.\n\d]{0,30}?\bon\s+\d{3,}",
     re.I,
 )
