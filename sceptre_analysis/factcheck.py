@@ -628,6 +628,8 @@ class _Checker:
     # ---- one figure -------------------------------------------------------------------------
 
     def check(self, number: int, figure: DraftFigure) -> Verdict:
+        if figure.kind == "period" and figure.period_end in (None, figure.period_start):
+            return self._weekday(number, figure)
         week, problem = self._week(figure)
         if week is None:
             return Verdict(number, figure, "unsupported", "no such week", problem)
@@ -811,6 +813,19 @@ class _Checker:
             return verdict.make("supported", "holds", reason, reported=evidence)
         reason = f"{words}, but {period} is {days} days counting both ends{cite}"
         return verdict.make("contradicted", "wrong length", reason, reported=evidence)
+
+    def _weekday(self, number: int, figure: DraftFigure) -> Verdict:
+        """A single date with a weekday name: only the calendar can be checked."""
+        verdict = _Partial(number, figure, "the calendar")
+        for day, name in figure.weekdays:
+            actual = calendar_day(day)
+            if fold(name)[:3] != actual.lower()[:3]:
+                reason = f"{format_date(day)} was a {actual}, not a {name.strip().capitalize()}"
+                return verdict.make("contradicted", "wrong weekday", reason)
+        if not figure.weekdays:
+            return verdict.make("unsupported", "no weekday", "A single date: nothing to check")
+        day = figure.weekdays[0][0]
+        return verdict.make("supported", "holds", f"{format_date(day)} was a {calendar_day(day)}")
 
     def _period(self, number: int, figure: DraftFigure, week: _Week) -> Verdict:
         """Dates the draft states: weekday names, then the dates against the week's."""
