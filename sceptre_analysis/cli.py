@@ -303,5 +303,79 @@ def _print_summary(batch: BatchResult) -> None:
     )
 
 
+# --- extraction: propose figures from saved releases, add the reviewed ones ------------------
+
+
+@main.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "table", "json"]), default="csv", show_default=True
+)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to PATH.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
+@click.option("--published", help="Publication date YYYY-MM-DD, to place an undated week.")
+def extract_command(
+    files: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    data_dir: Path | None,
+    published: str | None,
+) -> None:
+    """Propose the figures each saved release FILE states (text, HTML or PDF), for review."""
+    from datetime import date
+
+    from .errors import SceptreError
+    from .files import write_atomic
+    from .intake import extract_files, render
+
+    try:
+        day = date.fromisoformat(published) if published else None
+    except ValueError:
+        _fail(f"--published: {published!r} is not a date written YYYY-MM-DD")
+    try:
+        run = extract_files(files, data_dir=data_dir, published=day)
+    except SceptreError as error:
+        _fail(str(error), EXIT_FAILED)
+    for failure in run.failures:
+        click.echo(click.style("error: ", fg="red", bold=True) + failure.message, err=True)
+    if run.results:
+        text = render(run, fmt)
+        if out is not None:
+            write_atomic(out, text)
+        else:
+            click.echo(text, nl=False)
+    if run.failures:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command("add")
+@click.argument("candidates", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--source-id", required=True, help="The source the rows come from.")
+@click.option("--publisher", help="Who published it (needed for a new source).")
+@click.option("--published", help="Publication date YYYY-MM-DD.")
+@click.option("--title", help="The headline.")
+@click.option("--url", help="Where it was published.")
+@click.option("--kind", type=click.Choice(["primary", "secondary"]), help="Default: secondary.")
+@click.option(
+    "--document",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The saved release; its text is kept in data/documents/ so quotes can be checked.",
+)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
+def add_command(candidates: Path, source_id: str, data_dir: Path | None, **source: str) -> None:
+    """Validate the reviewed rows of CANDIDATES and add them (and the source): all or nothing."""
+    from .intake import AddError, add_candidates
+
+    try:
+        result = add_candidates(candidates, source_id, data_dir=data_dir, **source)
+    except AddError as error:
+        for problem in error.problems:
+            click.echo(problem)
+        s = "" if len(error.problems) == 1 else "s"
+        _fail(f"{len(error.problems)} problem{s}; nothing was added", EXIT_FAILED)
+    what = f"{result.tallies_added} tallies" + (" and the source" if result.source_added else "")
+    click.echo(f"added {what} ({source_id}) to {result.data_dir}")
+
+
 if __name__ == "__main__":
     main()

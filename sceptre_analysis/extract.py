@@ -112,7 +112,8 @@ _AGE = re.compile(
 )
 _PHONE = re.compile(
     r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-    r"|\b(?:call|dial|ring|phone|on|text)\s+(?:us\s+on\s+)?(?:101|999|111)\b",
+    r"|\b(?:call|dial|ring|phone|on|text)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
+    r"|\b(?:call|dial|ring|phone|text|contact)\b[^.\n\d]{0,30}?\bon\s+\d{3,}",
     re.I,
 )
 _ADDRESS = re.compile(
@@ -231,7 +232,7 @@ class Figure:
     quote: str = ""
     note: str = ""
     confidence: float = 0.0
-    span_start: int = 0  # the quote's span
+    span_start: int = -1  # the quote's span (-1 until a quote is found)
     span_end: int = 0
     range_id: str = ""
     meaning: str = "exact"
@@ -695,7 +696,7 @@ class Extractor:
                 figure.note = f"refers to an earlier period ({earlier.target!r})"
 
     def _read_quote(self, doc: _Doc, figure: Figure) -> None:
-        start = min(figure.span_start or figure.start, figure.start)
+        start = figure.start if figure.span_start < 0 else min(figure.span_start, figure.start)
         end = figure.end
         span = getattr(figure, "_measure_span", None)
         if span is not None:
