@@ -20,7 +20,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import SceptreError
@@ -377,7 +377,144 @@ def check_text(
         }
     )
     figures = draft_figures(text, dataset.data_dir, weeks=weeks)
+    figures = read_scopes(text, _name_measures(text, figures, dataset), dataset)
     return check_figures(figures, dataset, operation=operation, week=week, agency=agency)
+
+
+def _name_measures(text: str, figures: Sequence[DraftFigure], dataset) -> list[DraftFigure]:
+    """A number extraction left without a measure, followed by a measure's own noun from
+    measures.csv ("187 knives", "12 weapons"), counts that measure."""
+    from .narrative import plural
+
+    nouns: dict[str, str] = {}
+    for row in dataset.measures.itertuples(index=False):
+        noun = str(row.noun or "").strip().lower()
+        if not noun:
+            continue
+        for form in (noun, str(row.noun_plural or "").strip().lower(), plural(noun, 2).lower()):
+            if form:
+                nouns.setdefault(form, str(row.measure))
+    out = []
+    for figure in figures:
+        if figure.kind == "figure" and figure.measure is None and figure.end >= 0:
+            words = re.findall(r"[A-Za-z][A-Za-z'-]*", text[figure.end : figure.end + 60])[:4]
+            for n in range(len(words), 0, -1):
+                measure = nouns.get(" ".join(words[:n]).lower())
+                if measure:
+                    end = figure.end + text[figure.end :].lower().find(words[n - 1].lower())
+                    end += len(words[n - 1])
+                    figure = replace(
+                        figure,
+                        measure=measure,
+                        end=end,
+                        text=" ".join(text[figure.start : end].split()),
+                    )
+                    break
+        out.append(figure)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Whose figure, and for what area: read claim by claim
+# --------------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?](?=[\s\"'”’)]|$)|\n")
+#: Where a claim's clause ends: a scope word beyond one of these belongs to another claim
+#: ("a national campaign that brings police forces together, and the results saw 187 knives").
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas)\b|\s[-–—]\s|:\s")
+_BULLET = re.compile(r"^\s*(?:[-•*·▪–]|\d+[.)])\s")
+
+
+def read_scopes(text: str, figures: Sequence[DraftFigure], dataset) -> list[DraftFigure]:
+    """Set each figure's agency and area from its own clause (or the lead-in of the list it
+    is an item of): the force named nearest to it, else the force the draft names most; and
+    the scope words nearest to it ("across the country", "London"), as the draft writes them.
+
+    A scope word elsewhere in the sentence does not widen a figure: extraction reads agency
+    sentence by sentence, which suits a release's rows, but a draft is checked claim by claim.
+    """
+    from .factcheck import scope_phrases
+    from .vocab import load_vocabulary
+
+    vocabulary = load_vocabulary(dataset.data_dir)
+    names = dict(vocabulary.agency_names.spellings())
+    phrases = scope_phrases(dataset, vocabulary)
+    agencies = _mentions(text, names)
+    scopes = _mentions(text, phrases)
+    counts: dict[str, int] = {}
+    for _, _, agency in agencies:
+        counts[agency] = counts.get(agency, 0) + 1
+    first = {a: min(s for s, _, g in agencies if g == a) for a in counts}
+    default = max(counts, key=lambda a: (counts[a], -first[a])) if counts else None
+    out = []
+    for figure in figures:
+        if figure.kind != "figure" or figure.start < 0:
+            out.append(figure)
+            continue
+        windows = _windows(text, figure.start, figure.end)
+        agency = _nearest(text, agencies, windows, figure) or default
+        scope = _nearest(text, scopes, windows, figure, as_written=True) or ""
+        out.append(replace(figure, agency=agency, area=scope))
+    return out
+
+
+def _mentions(text: str, spellings: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Every place the text names one of ``spellings`` (longest first, no overlaps)."""
+    found: list[tuple[int, int, str]] = []
+    for spelling in sorted(spellings, key=len, reverse=True):
+        words = [re.escape(w) for w in spelling.replace("and", "&").split()]
+        pattern = r"\b" + r"\s+".join(w.replace("\\&", "(?:and|&)") for w in words) + r"(?!\w)"
+        for m in re.finditer(pattern, text, re.I):
+            if any(s < m.end() and m.start() < e for s, e, _ in found):
+                continue
+            found.append((m.start(), m.end(), spellings[spelling]))
+    return sorted(found)
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where a figure's scope may be stated: its clause, then the lead-in of its list."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = next((m.start() for m in _SENTENCE_END.finditer(text, end)), len(text))
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, begin, start)), default=begin)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(text, end, stop)), stop)
+    windows = [(left, right)]
+    lead = _lead_in(text, start)
+    if lead is not None:
+        windows.append(lead)
+    return windows
+
+
+def _lead_in(text: str, position: int) -> tuple[int, int] | None:
+    """The line ending in a colon that introduces the list ``position`` is an item of."""
+    line_start = text.rfind("\n", 0, position) + 1
+    lines = text[:line_start].split("\n")
+    offset = line_start
+    for count, line in enumerate(reversed(lines)):
+        offset -= len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.endswith(":"):
+            return offset + 1, offset + 1 + len(line)
+        if count > 24 or not (_BULLET.match(line) or len(stripped) < 80):
+            return None
+    return None
+
+
+def _nearest(text: str, mentions, windows, figure: DraftFigure, *, as_written: bool = False):
+    """The mention nearest the figure in its clause (before it first), else in the lead-in."""
+    for index, (left, right) in enumerate(windows):
+        inside = [m for m in mentions if left <= m[0] and m[1] <= right]
+        if index == 0:
+            before = [m for m in inside if m[1] <= figure.start]
+            after = [m for m in inside if m[0] >= figure.end]
+            inside = before[-1:] or after[:1]
+        else:
+            inside = inside[-1:]
+        if inside:
+            start, end, agency = inside[0]
+            return " ".join(text[start:end].split()) if as_written else agency
+    return None
 
 
 def check_draft(path: str | Path, dataset, **filters: str):

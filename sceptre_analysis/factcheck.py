@@ -46,6 +46,9 @@ __all__ = [
     "FactCheckError",
     "Verdict",
     "check_figures",
+    "render",
+    "scope_phrases",
+    "verdict_records",
 ]
 
 VERDICTS: tuple[str, ...] = ("supported", "contradicted", "unsupported")
@@ -523,6 +526,11 @@ class _Data:
 # --------------------------------------------------------------------------------------------
 
 
+def scope_phrases(dataset: Dataset, vocabulary: Vocabulary | None = None) -> dict[str, str]:
+    """Folded words that name a scope in a draft -> the agency whose scope it is."""
+    return dict(_Data(dataset, vocabulary).scope_words)
+
+
 def check_figures(
     figures: Sequence[DraftFigure],
     dataset: Dataset,
@@ -802,16 +810,19 @@ class _Checker:
         start, end = self.data.period_of(week, target)
         days = int((end - start).days) + 1
         period = format_period(start, end)
-        stated = self.data.stated(week, target, measure) if target else []
-        exact = [e for e in stated if not e.qualifier and e.value == days]
+        owners = [target] if target else self.data.agencies_in(week)
+        stated = [e for a in owners for e in self.data.stated(week, a, measure)]
+        exact = sorted(
+            (e for e in stated if not e.qualifier and e.value == days),
+            key=lambda e: (not e.primary, e.lines),
+        )
         evidence = (exact or [None])[0]
         check = hedges.holds(draft, days)
         words = self._draft_words(draft, measure)
-        cite = f" (“{evidence.quote}”, {evidence.citation})" if evidence else ""
         if check.ok:
-            reason = f"{words}: {period} is {days} days counting both ends{cite}"
+            reason = f"{words}: {period} is {days} days counting both ends"
             return verdict.make("supported", "holds", reason, reported=evidence)
-        reason = f"{words}, but {period} is {days} days counting both ends{cite}"
+        reason = f"{words}, but {period} is {days} days counting both ends"
         return verdict.make("contradicted", "wrong length", reason, reported=evidence)
 
     def _weekday(self, number: int, figure: DraftFigure) -> Verdict:
@@ -843,16 +854,13 @@ class _Checker:
         last = pd.Timestamp(figure.period_end or figure.period_start)
         stated = format_period(first, last)
         evidence = self._period_evidence(week, target)
-        cite = f" (“{evidence.quote}”, {evidence.citation})" if evidence else ""
-        if (first, last) == (start, end) or (first == last and start <= first <= end):
-            reason = (
-                f"{stated} is the period of the week in the data, {format_period(start, end)}{cite}"
-            )
+        if (first, last) == (start, end):
+            reason = f"{stated} is the period of the week in the data"
             return verdict.make("supported", "holds", reason, reported=evidence)
         days = int((last - first).days) + 1
         reason = (
             f"the draft gives {stated} ({days} day{'s' if days != 1 else ''}), but the data's "
-            f"week runs {format_period(start, end)} ({int((end - start).days) + 1} days){cite}"
+            f"week runs {format_period(start, end)} ({int((end - start).days) + 1} days)"
         )
         return verdict.make("contradicted", "wrong dates", reason, reported=evidence)
 
@@ -1100,3 +1108,117 @@ def _list_notes(verdicts: Sequence[Verdict]) -> list[str]:
             )
         notes.append(note + ".")
     return notes
+
+
+# --------------------------------------------------------------------------------------------
+# Output: records, a text table, CSV and JSON
+# --------------------------------------------------------------------------------------------
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "number",
+    "verdict",
+    "why",
+    "draft",
+    "start",
+    "end",
+    "checked",
+    "reports_use",
+    "source",
+    "quote",
+    "quote_verified",
+    "reason",
+    "nearby",
+)
+
+
+def verdict_records(result: CheckResult) -> list[dict[str, object]]:
+    """One flat record per verdict, for CSV, JSON and tables."""
+    records = []
+    for v in result.verdicts:
+        evidence = v.evidence
+        records.append(
+            {
+                "number": v.number,
+                "verdict": v.verdict,
+                "why": v.why,
+                "draft": " ".join(v.figure.text.split()),
+                "start": v.figure.start,
+                "end": v.figure.end,
+                "checked": v.checked,
+                "reports_use": _with_basis(v.reported) if v.reported else "",
+                "source": evidence.citation if evidence else "",
+                "quote": evidence.quote if evidence else "",
+                "quote_verified": ""
+                if evidence is None
+                else ("yes" if evidence.verified else "no"),
+                "reason": v.reason,
+                "nearby": "; ".join(v.nearby),
+            }
+        )
+    return records
+
+
+def render(result: CheckResult, fmt: str = "table", *, draft: str = "") -> str:
+    """The verdicts as ``table`` (for people), ``csv`` or ``json`` (for other tools)."""
+    records = verdict_records(result)
+    if fmt == "csv":
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=RECORD_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return buffer.getvalue()
+    if fmt == "json":
+        import json
+
+        payload = {
+            "draft": draft,
+            "summary": result.summary(),
+            "counts": result.counts(),
+            "notes": result.notes,
+            "verdicts": records,
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return _table(result, records, draft)
+
+
+def _table(result: CheckResult, records: list[dict[str, object]], draft: str) -> str:
+    import textwrap
+
+    lines = [f"Draft: {draft}"] if draft else []
+    lines += result.notes[:1]
+    if records:
+        heads = ("#", "Verdict", "Draft says", "Why", "The reports use")
+        rows = [
+            (
+                str(r["number"]),
+                f"{SYMBOLS[str(r['verdict'])]} {r['verdict']}",
+                _cut(str(r["draft"]), 38),
+                str(r["why"]),
+                _cut(str(r["reports_use"]), 40),
+            )
+            for r in records
+        ]
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
+        fmt_row = "  ".join(f"{{:{'>' if i == 0 else '<'}{w}}}" for i, w in enumerate(widths))
+        lines += ["", fmt_row.format(*heads).rstrip(), "  ".join("-" * w for w in widths)]
+        indent = " " * (widths[0] + 2)
+        for row, record in zip(rows, records, strict=True):
+            lines.append(fmt_row.format(*row).rstrip())
+            detail = str(record["reason"])
+            if record["source"]:
+                detail += f" — {record['source']}"
+                if record["quote"]:
+                    detail += f": “{record['quote']}”"
+            if record["nearby"]:
+                detail += f". Nearby in the data: {record['nearby']}"
+            lines += textwrap.wrap(detail, 100, initial_indent=indent, subsequent_indent=indent)
+    for note in result.notes[1:]:
+        lines += ["", *textwrap.wrap(note, 100)]
+    lines += ["", result.summary()]
+    return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
