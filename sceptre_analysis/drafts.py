@@ -78,11 +78,13 @@ def _read_docx(path: Path) -> str:
 
     if not path.is_file():
         raise DraftError(f"{path}: no such file")
+    from docx.opc.exceptions import OpcError
+
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError):
         raise DraftError(
-            f"{path}: not a Word .docx document ({error}); save the draft as .docx, .txt or .html"
+            f"{path}: not a Word .docx document; save the draft as .docx, .txt or .html"
         ) from None
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -439,23 +441,55 @@ def read_scopes(text: str, figures: Sequence[DraftFigure], dataset) -> list[Draf
     vocabulary = load_vocabulary(dataset.data_dir)
     names = dict(vocabulary.agency_names.spellings())
     phrases = scope_phrases(dataset, vocabulary)
-    agencies = _mentions(text, names)
-    scopes = _mentions(text, phrases)
-    counts: dict[str, int] = {}
-    for _, _, agency in agencies:
-        counts[agency] = counts.get(agency, 0) + 1
-    first = {a: min(s for s, _, g in agencies if g == a) for a in counts}
-    default = max(counts, key=lambda a: (counts[a], -first[a])) if counts else None
+    national = {a.name for a in vocabulary.agencies.values() if a.kind == "national"}
+    plain = text.translate(_APOSTROPHES)  # same length: positions stay valid
+    agencies = _mentions(plain, names)
+    scopes = _mentions(plain, phrases)
+    default = _default_agency(plain, agencies, scopes, national)
     out = []
     for figure in figures:
         if figure.kind != "figure" or figure.start < 0:
             out.append(figure)
             continue
-        windows = _windows(text, figure.start, figure.end)
-        agency = _nearest(text, agencies, windows, figure) or default
-        scope = _nearest(text, scopes, windows, figure, as_written=True) or ""
+        windows = _windows(plain, figure.start, figure.end)
+        wide = [m for m in _inside(scopes, windows[:1]) if m[2] in national]
+        agency = wide[0][2] if wide else _nearest(text, agencies, windows, figure) or default
+        # national scope named with a force ("all forces, as well as the BTP") is national
+        pool = wide or scopes
+        scope = _nearest(text, pool, windows, figure, as_written=True) or ""
         out.append(replace(figure, agency=agency, area=scope))
     return out
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def _default_agency(text: str, agencies, scopes, national: set[str]) -> str | None:
+    """The force the draft is about: named most often, not counting a force named in the
+    same sentence as national scope ("all forces, as well as the BTP"); ties to the first."""
+    counts: dict[str, list[int]] = {}
+    for begin, end in _sentences(text):
+        named = [m for m in agencies if begin <= m[0] < end]
+        wide = any(m[2] in national for m in scopes if begin <= m[0] < end)
+        for start, _, agency in named:
+            if wide and agency not in national:
+                continue
+            counts.setdefault(agency, []).append(start)
+    if not counts:
+        return None
+    return max(counts, key=lambda a: (len(counts[a]), -counts[a][0]))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds, begin = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        bounds.append((begin, m.end()))
+        begin = m.end()
+    return [*bounds, (begin, len(text))]
+
+
+def _inside(mentions, windows):
+    return [m for left, right in windows for m in mentions if left <= m[0] and m[1] <= right]
 
 
 def _mentions(text: str, spellings: dict[str, str]) -> list[tuple[int, int, str]]:

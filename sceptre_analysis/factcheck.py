@@ -137,7 +137,8 @@ class Evidence:
     @property
     def who(self) -> str:
         """ "the Metropolitan Police Service (London)"."""
-        return f"the {self.agency}" + (f" ({self.area})" if self.area else "")
+        shown = self.area and "(" not in self.agency
+        return f"the {self.agency}" + (f" ({self.area})" if shown else "")
 
 
 @dataclass(frozen=True)
@@ -735,7 +736,13 @@ class _Checker:
             )
             return verdict.make("contradicted", why, reason, reported=reported, other=owner)
         why = "different figure" if draft.is_exact else "hedge cannot hold"
-        if draft.is_exact:
+        if draft.is_exact and _rounded(draft.value, reported.value):
+            why = "rounded"
+            reason = (
+                f"{reported.who} gives {_with_basis(reported)}; the draft's {words} reads as "
+                f"an exact figure: give the figure, or hedge it (“more than”, “around”)"
+            )
+        elif draft.is_exact:
             reason = f"{reported.who} gives {_with_basis(reported)}, not {words}"
         else:
             reason = f"{reported.who} gives {_with_basis(reported)}; {judged.reason}"
@@ -1017,6 +1024,14 @@ def _national_cues(folder: Path) -> list[str]:
                 rows = list(csv.DictReader(handle))
             return [r["cue"] for r in rows if r.get("kind") == "national" and r.get("cue")]
     return []
+
+
+def _rounded(stated: float, actual: float) -> bool:
+    """1,000 for 1,002: a round number within a twentieth of the figure."""
+    if stated <= 0 or stated == actual or abs(stated - actual) > 0.05 * abs(actual):
+        return False
+    digits = f"{stated:.0f}" if float(stated).is_integer() else ""
+    return len(digits) >= 3 and digits.endswith("00")
 
 
 def _close(draft: hedges.Claim) -> bool:
