@@ -33,7 +33,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -112,7 +112,7 @@ _AGE = re.compile(
 )
 _PHONE = re.compile(
     r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-    r"|\b(?:call|dial|ring|phone|on|text)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
+    r"|\b(?:call|dial|ring|phone|on|text|or)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
     r"|\b(?:call|dial|ring|phone|text|contact)\b[^.\n\d]{0,30}?\bon\s+\d{3,}",
     re.I,
 )
@@ -151,6 +151,7 @@ _WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*|[^\sA-Za-z\d]")
 _AUXILIARIES = frozenset(
     {"were", "was", "is", "are", "be", "been", "being", "have", "has", "had", "either"}
     | {"also", "then", "all", "total", "a", "an", "the", "of", "our", "which", "its", "their"}
+    | {"x"}  # "3x knives"
 )
 #: Single words for one that are language, not counts ("one of", "in one instance").
 _ONE_WORDS = frozenset({"one", "a", "an"})
@@ -159,6 +160,10 @@ _CONJUNCTIONS = frozenset(
     {"and", "while", "whilst", "but", "with", "including", "plus", "alongside", "as", "after"}
     | {"following"}
 )
+_PREPOSITIONS = frozenset(
+    {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
+)
+_PLACE = re.compile(r"^\s*(?:[-•*·▪–]\s*)?(?P<place>[A-Z][\w .'’&-]{1,40}?)\s*[:–-]\s*[£\d]")
 _CLAUSE_STOPS = frozenset(".;:!?()[]\n|•")
 _WINDOW = 9  # words looked at on each side of a number
 
@@ -237,6 +242,7 @@ class Figure:
     range_id: str = ""
     meaning: str = "exact"
     noun: str = ""  # the word right after the number, for telling repeats apart
+    measure_span: tuple[int, int] | None = None
 
     def row(self) -> dict[str, str]:
         """The figure as a CSV row of :data:`COLUMNS`."""
@@ -435,13 +441,17 @@ class Extractor:
         result.period = period
         operation = self._operation(text)
         default_agency = self._default_agency(doc)
-        range_count = 0
-        candidates: list[Figure] = []
+        kept = []
         for mention in mentions:
             reason = self._skip_reason(text, mention, blocked)
             if reason:
                 result.skipped.append(Skipped(mention.start, mention.end, mention.text, reason))
-                continue
+            else:
+                kept.append(mention)
+        doc.mark(((m.start, m.end) for m in kept), ((s.start, s.end) for s in result.skipped))
+        range_count = 0
+        candidates: list[Figure] = []
+        for mention in kept:
             figure = Figure(
                 mention.value,
                 mention.start,
@@ -454,7 +464,11 @@ class Extractor:
             following = doc.words_after(mention.end, 1)
             figure.noun = following[0].stem if following else ""
             self._read_hedge(doc, figure)
-            self._read_measure(doc, figure, mentions)
+            self._read_measure(doc, figure)
+            reason = self._not_a_figure(doc, figure)
+            if reason:
+                result.skipped.append(Skipped(mention.start, mention.end, mention.text, reason))
+                continue
             self._read_agency(doc, figure, default_agency)
             self._read_context(doc, figure, period, period_month, published)
             self._read_quote(doc, figure)
@@ -511,10 +525,17 @@ class Extractor:
             return "length of time"
         if (
             mention.kind in ("digits", "words", "multiple")
-            and re.search(r"[A-Za-z]-?$", before)
-            and not re.search(r"\b(?:a|an|of|and|to|the)-?$", before, re.I)
+            and re.search(r"[A-Za-z]-?\Z", before)
+            and not re.search(r"\b(?:a|an|of|and|to|the)-?\Z", before, re.I)
         ):
             return "part of a name or code"
+        if (
+            mention.kind == "words"
+            and mention.text[:1].isupper()
+            and re.match(r"^\s+[A-Z][a-z]", after)
+            and re.search(r"[a-z,]\s+\Z", before)
+        ):
+            return "part of a name"
         if mention.kind == "words" and re.search(r"(?:s|\bscores?)$", mention.text.strip(), re.I):
             return "a vague amount (hundreds, thousands, scores)"
         if mention.kind == "multiple" and not re.match(r"^\s*(?:as|more|higher|the)\b", after):
@@ -598,31 +619,72 @@ class Extractor:
                 figure.meaning = parsed.direction.meaning
             figure.span_start = phrase_start
 
-    def _read_measure(self, doc: _Doc, figure: Figure, mentions: Sequence) -> None:
-        windows = doc.windows(figure.start, figure.end, _WINDOW)
+    def _read_measure(self, doc: _Doc, figure: Figure) -> None:
+        """The best phrase of the vocabulary next to the number: one just after it ("1,002
+        arrests"), one leading up to it ("Officers seized 936"), or one the number sits in
+        ("leading to 136 arrests", "sweeps at 1185 locations"); longer phrases win, nearer
+        ones break ties."""
+        after, before, conjunction = doc.windows(figure.start, figure.end, _WINDOW)
         best: tuple[float, str, int, int] | None = None
-        for side, tokens in windows:
-            stems = [t.stem for t in tokens]
-            for i in range(len(stems)):
-                if not stems[i]:
+        joined = before + after
+        split = len(before)
+        stems = [t.stem for t in joined]
+        for i in range(len(stems)):
+            for n in range(min(self.max_phrase, len(stems) - i), 0, -1):
+                phrase = self.phrases.get(tuple(stems[i : i + n]))
+                if phrase is None:
                     continue
-                for n in range(min(self.max_phrase, len(stems) - i), 0, -1):
-                    key = tuple(stems[i : i + n])
-                    phrase = self.phrases.get(key)
-                    if phrase is None:
-                        continue
-                    measure = self._fit_unit(phrase.measures, figure.kind)
-                    if not measure:
-                        continue
-                    distance = i if side == "after" else len(stems) - (i + n)
-                    near = side == "after" and distance <= 1
-                    score = n * 2.0 - distance * 0.7 + (2.0 if near else 0.0) + n * 0.01
-                    if best is None or score > best[0]:
-                        best = (score, measure, tokens[i].start, tokens[i + n - 1].end)
-                    break
+                measure = self._fit_unit(phrase.measures, figure.kind)
+                if not measure:
+                    continue
+                end = i + n
+                if i >= split:  # after the number
+                    distance = i - split
+                    if distance > conjunction:
+                        continue  # another number's words
+                    score = n * 2.0 - distance * 0.7 + (2.0 if distance <= 1 else 0.0)
+                elif end <= split:  # before it
+                    score = n * 2.0 - (split - end) * 0.7
+                else:  # around it
+                    score = n * 2.0 + 2.5
+                score += n * 0.01
+                if best is None or score > best[0]:
+                    best = (score, measure, joined[i].start, joined[end - 1].end)
+                break
         if best is not None:
             figure.measure = best[1]
-            figure._measure_span = (best[2], best[3])  # type: ignore[attr-defined]
+            figure.measure_span = (best[2], best[3])
+            return
+        # layouts: a table column's header, or the heading of a list ("Knives by borough:")
+        heading = _table_header(doc.text, figure.start) or _list_heading(doc.text, figure.start)
+        if heading:
+            figure.measure = self._measure_in(heading, figure.kind)
+
+    def _measure_in(self, text: str, kind: str) -> str:
+        """The longest phrase of the vocabulary in a heading."""
+        stems = _words(text)
+        best: tuple[int, str] | None = None
+        for i in range(len(stems)):
+            for n in range(min(self.max_phrase, len(stems) - i), 0, -1):
+                phrase = self.phrases.get(tuple(stems[i : i + n]))
+                measure = self._fit_unit(phrase.measures, kind) if phrase else ""
+                if measure and (best is None or n > best[0]):
+                    best = (n, measure)
+        return best[1] if best else ""
+
+    def _not_a_figure(self, doc: _Doc, figure: Figure) -> str:
+        """Reasons only the words around a number reveal."""
+        if figure.measure:
+            return ""
+        text = figure.number_text
+        before = doc.text[max(0, figure.start - 12) : figure.start]
+        if figure.kind == "digits" and re.fullmatch(r"(?:19|20)\d\d", text):
+            return "year"
+        if figure.kind == "fraction":
+            return "a share with nothing named to count"
+        if figure.kind == "words" and re.search(r"\bthe\s+$", before, re.I):
+            return "a reference (the two …), not a count"
+        return ""
 
     def _fit_unit(self, measures: Iterable[str], kind: str) -> str:
         wanted = {
@@ -639,8 +701,13 @@ class Extractor:
         return ""
 
     def _read_agency(self, doc: _Doc, figure: Figure, default: str) -> None:
-        start, end = doc.sentence_of(figure.start)
+        """The agency named in the figure's own clause, else the nearest one named before it
+        in its sentence, else the first after it, else the release's own."""
+        start, end = doc.clause_of(figure.start)
         found = self._agencies_in(doc.text, start, end)
+        if not found:
+            start, end = doc.sentence_of(figure.start)
+            found = self._agencies_in(doc.text, start, end)
         agency = default
         if found:
             before = [f for f in found if f[0] < figure.start]
@@ -649,6 +716,14 @@ class Extractor:
         figure.agency = agency
         if agency in self.vocabulary.agencies:
             figure.area = self.vocabulary.agencies[agency].area
+        line_start, line_end = _line_at(doc.text, figure.start)
+        place = _PLACE.match(doc.text[line_start:line_end])
+        if not found and place and not self._measure_in(place.group("place"), "digits"):
+            figure.area = place.group("place").strip()  # "Camden: 12" under a heading
+        elif not found and doc.text[line_start:line_end].count("|") >= 2:
+            cells = _cells(doc.text[line_start:line_end])
+            if cells and not re.search(r"\d", cells[0]):
+                figure.area = cells[0]  # a table row's label
 
     def _read_context(
         self,
@@ -698,9 +773,13 @@ class Extractor:
     def _read_quote(self, doc: _Doc, figure: Figure) -> None:
         start = figure.start if figure.span_start < 0 else min(figure.span_start, figure.start)
         end = figure.end
-        span = getattr(figure, "_measure_span", None)
+        span = figure.measure_span
         if span is not None:
             start, end = min(start, span[0]), max(end, span[1])
+            if span[1] <= figure.start:  # "Officers seized 936": add what was counted
+                following = doc.words_after(figure.end, 1)
+                if following and following[0].text.lower() not in _PREPOSITIONS:
+                    end = max(end, following[0].end)
         clause = doc.clause_of(figure.start)
         # a little context: the verb or noun that leads up to the number
         lead = [w for w in doc.words_before(start, 3) if w.start >= clause[0]]
@@ -710,11 +789,18 @@ class Extractor:
             trail = [w for w in doc.words_after(end, 3) if w.end <= clause[1]]
             if trail:
                 end = trail[-1].end
+        line_start, line_end = _line_at(doc.text, figure.start)
+        line = doc.text[line_start:line_end]
+        if line.count("|") >= 2 or (_PLACE.match(line) and len(line) < 80):
+            start, end = line_start, line_end  # a table row or "Place: N": the whole line
+        if doc.text.count("(", start, end) > doc.text.count(")", start, end):
+            closing = doc.text.find(")", end, doc.sentence_of(figure.start)[1])
+            end = closing + 1 if closing >= 0 else end
         quote = " ".join(doc.text[start:end].split())
         if not numbers.states(quote, figure.value, figure.value_high):
             start, end = clause
             quote = " ".join(doc.text[start:end].split())
-        figure.quote = quote.strip(" ,;:–-")
+        figure.quote = quote.strip(" ,;:–-(")
         figure.span_start, figure.span_end = start, end
 
     def _score(self, figure: Figure) -> None:
@@ -775,7 +861,9 @@ class Extractor:
             for position, agency in named:
                 if national and agency != self.national:
                     continue
-                counts.setdefault(agency, []).append(position)
+                positions = counts.setdefault(agency, [])
+                if not positions or positions[-1] < start:  # once per sentence
+                    positions.append(position)
         if not counts:
             return self.national
         return max(counts.items(), key=lambda kv: (len(kv[1]), -kv[1][0]))[0]
@@ -894,7 +982,15 @@ def _is_year(mention: numbers.Mention, before: str, after: str) -> bool:
         return False
     if re.match(r"^\s*(?:['’]s\b|/\d|-\d|–\d)", after):
         return True
+    if re.match(
+        r"^\s+(?:could|would|will|was|is|has|had|saw|sees|marks?|marked|may|might)\b", after
+    ):
+        return True
     if _YEAR_BEFORE.search(before):
+        return True
+    if re.search(r"\b[A-Z][a-z]+\s+\Z", before) and not re.match(r"^\s*[a-z]+s\b", after):
+        return True  # "the Criminal Justice Act 1988", "Sceptre 2023"
+    if re.match(r"^\s+(?:at|in|on|for|when|after|before|and|or|to|but)\b", after):
         return True
     # a year ends its phrase; a count is followed by what it counts
     return not re.match(r"^\s*[a-z]", after)
@@ -956,6 +1052,74 @@ class _Token:
     stem: str  # "" for a stop (punctuation that ends a clause) or an auxiliary
 
 
+def _line_at(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def _cells(line: str) -> list[str]:
+    cells = line.strip().split("|")
+    if cells and not cells[0].strip():
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return [c.strip() for c in cells]
+
+
+def _table_header(text: str, offset: int) -> str:
+    """For a number in a pipe table ("| Met | 187 |"), its column's header cell."""
+    start, end = _line_at(text, offset)
+    line = text[start:end]
+    if line.count("|") < 2:
+        return ""
+    column = len(_cells(line[: offset - start] + "|")) - 1
+    header = line
+    position = start
+    while position > 0:
+        above_start, above_end = _line_at(text, position - 1)
+        above = text[above_start:above_end]
+        if above.count("|") < 2:
+            break
+        if not re.fullmatch(r"[\s|:+-]*", above):
+            header = above
+        position = above_start
+    cells = _cells(header)
+    return cells[column] if header != line and 0 <= column < len(cells) else ""
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*·▪–]\s*|\d+[.)]\s+)?[^:\n]{0,60}(?::\s*£?\d[\d,.]*\s*)?$")
+
+
+def _list_heading(text: str, offset: int) -> str:
+    """For a number in a list under a heading that ends with a colon, the heading."""
+    start, _ = _line_at(text, offset)
+    position = start
+    for _ in range(12):
+        if position <= 0:
+            return ""
+        above_start, above_end = _line_at(text, position - 1)
+        above = text[above_start:above_end].strip()
+        if above.endswith(":"):
+            return above
+        if above and not _LIST_ITEM.match(above):
+            return ""
+        position = above_start
+    return ""
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Text broken into lines of similar length mid-sentence (a PDF, a plain-text mail): a
+    single line break there is a space, not the end of a statement."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 6:
+        return False
+    open_ended = sum(not re.search(r"[.!?:;\"”’)\]]$", line) for line in lines)
+    lengths = sorted(len(line) for line in lines)
+    median = lengths[len(lengths) // 2]
+    return open_ended / len(lines) > 0.5 and 40 <= median <= 100
+
+
 class _Doc:
     """The text split once into word tokens, sentence and clause boundaries."""
 
@@ -974,7 +1138,8 @@ class _Doc:
                 self.tokens.append(_Token(word, m.start(), m.end(), word))
         self.starts = [t.start for t in self.tokens]
         ends = [m.start() for m in _SENTENCE_END.finditer(text)]
-        ends += [m.start() for m in re.finditer(r"\n", text)]
+        newline = r"\n(?=\s*\n|\s*[-•*·▪–|]\s|\s*\[)" if _hard_wrapped(text) else r"\n"
+        ends += [m.start() for m in re.finditer(newline, text)]
         ends += [m.start() for m in _EDITORIAL.finditer(text)]
         ends += [m.end() for m in _EDITORIAL.finditer(text)]
         self.sentence_breaks = sorted(set(ends))
@@ -1035,16 +1200,21 @@ class _Doc:
             j += 1
         return out
 
-    def windows(self, start: int, end: int, n: int) -> list[tuple[str, list[_Token]]]:
+    def windows(self, start: int, end: int, n: int) -> tuple[list[_Token], list[_Token], int]:
         """Words after and before a number, within its sentence, stopping at punctuation
-        that ends a clause and at the next number; a parenthesis right after the number is
-        stepped over ("29 retailers (24 per cent) failed")."""
+        that ends a clause and at the next figure; a parenthesis or a pair of dashes right
+        after the number is stepped over ("29 retailers (24 per cent) failed", "Two – who
+        have now failed twice – face prosecution").  Also returns how many words after the
+        number come before the first conjunction: a phrase starting later names another
+        number's thing ("300 knives and arrested almost 1,000").
+        """
         s_start, s_end = self.sentence_of(start)
         i = self._index(start)
         while i < len(self.tokens) and self.tokens[i].start < end:
             i += 1
         inside_parens = self._in_parens(start, s_start)
         after: list[_Token] = []
+        first_conjunction = n
         j = i
         depth = 0
         while j < len(self.tokens) and len(after) < n:
@@ -1059,9 +1229,16 @@ class _Doc:
                 pass
             elif t.text == ")" and inside_parens:
                 inside_parens = False
+            elif t.text in ("–", "—") and not after:
+                closing = self._closing_dash(j, s_end)
+                if closing is None:
+                    break
+                j = closing
             elif t.stem == "#" or t.text in _CLAUSE_STOPS or t.text in (",", "–", "—"):
                 break
             elif t.text[0].isalpha() and t.stem != "~":
+                if t.text.lower() in _CONJUNCTIONS and first_conjunction == n:
+                    first_conjunction = len(after)
                 after.append(t)
             j += 1
         before: list[_Token] = []
@@ -1089,7 +1266,27 @@ class _Doc:
             elif t.text[0].isalpha() and t.stem != "~":
                 before.append(t)
             k -= 1
-        return [("after", after), ("before", before[::-1])]
+        return after, before[::-1], first_conjunction
+
+    def _closing_dash(self, j: int, s_end: int) -> int | None:
+        for k in range(j + 1, len(self.tokens)):
+            t = self.tokens[k]
+            if t.end > s_end or t.text in (".", ";", "\n"):
+                return None
+            if t.text in ("–", "—"):
+                return k
+        return None
+
+    def mark(self, figures: Iterable[tuple[int, int]], skipped: Iterable[tuple[int, int]]) -> None:
+        """Tokens of a figure stop a window; tokens of a skipped number (a date, an age) are
+        read past, as if they were not there."""
+        tokens = self.tokens
+        for spans, stem in ((figures, "#"), (skipped, "~")):
+            for start, end in spans:
+                k = self._index(start)
+                while k < len(tokens) and tokens[k].start < end:
+                    tokens[k] = _Token(tokens[k].text, tokens[k].start, tokens[k].end, stem)
+                    k += 1
 
     def _in_parens(self, start: int, s_start: int) -> bool:
         k = self._index(start) - 1
