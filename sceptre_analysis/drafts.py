@@ -156,7 +156,7 @@ def _span(figure, text: str) -> tuple[int, int]:
     """The draft's words for the figure: its hedge, the number and the words naming the
     measure (not the whole clause extraction quotes)."""
     start, end = figure.start, figure.end
-    measure_span = getattr(figure, "_measure_span", None)
+    measure_span = getattr(figure, "measure_span", None) or getattr(figure, "_measure_span", None)
     if measure_span is not None and measure_span[0] >= end and measure_span[1] - end < 80:
         end = measure_span[1]
     if figure.qualifier:
