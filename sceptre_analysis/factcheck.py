@@ -30,6 +30,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from . import hedges
 from .errors import SceptreError
@@ -41,13 +42,19 @@ __all__ = [
     "SYMBOLS",
     "VERDICTS",
     "CheckResult",
+    "DraftCheck",
     "DraftFigure",
     "Evidence",
     "FactCheckError",
     "Verdict",
     "check_figures",
+    "marked_draft_html",
     "render",
+    "report_fields",
+    "run_check",
     "scope_phrases",
+    "summary_html",
+    "verdict_frame",
     "verdict_records",
 ]
 
@@ -1237,3 +1244,216 @@ def _table(result: CheckResult, records: list[dict[str, object]], draft: str) ->
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# The draft_check report: escaped HTML for the notebook
+# --------------------------------------------------------------------------------------------
+
+#: Okabe–Ito colours (safe for the common colour-blindnesses), each with its own border
+#: style and symbol so the verdicts still read when printed in grey.
+_STYLE = """
+<style>
+.fc-summary { font-size: 1.15rem; font-weight: bold; margin: 0.4rem 0 0.8rem; }
+.fc-legend { font-size: 0.85rem; color: #5b6470; margin: 0 0 1rem; }
+.fc-legend span { margin-right: 1.2rem; white-space: nowrap; }
+mark.fc { color: inherit; padding: 0 0.15em; border-radius: 2px;
+  -webkit-box-decoration-break: clone;
+  box-decoration-break: clone; }
+mark.fc-supported { background: #d6eaf8; border-bottom: 2px solid #0072b2; }
+mark.fc-contradicted { background: #fbdcc8; border: 2px solid #d55e00; font-weight: bold; }
+mark.fc-unsupported { background: #f3e3ee; border-bottom: 2px dotted #cc79a7; }
+mark.fc sup { font-size: 0.7em; font-weight: bold; }
+.fc-sym { font-family: "DejaVu Sans", sans-serif; font-weight: bold; }
+.fc-draft { display: table; width: 100%; border-collapse: collapse; margin-bottom: 1rem; }
+.fc-row { display: table-row; page-break-inside: avoid; break-inside: avoid; }
+.fc-text, .fc-notes { display: table-cell; vertical-align: top; padding: 0.35rem 0.6rem;
+  border-top: 1px solid #e3e7eb; }
+.fc-text { width: 60%; line-height: 1.7; }
+.fc-notes { width: 40%; font-size: 0.78rem; color: #1d232b; border-left: 3px solid #cfd5dc; }
+.fc-note { margin: 0 0 0.35rem; padding-left: 1.7rem; text-indent: -1.7rem; }
+.fc-n { display: inline-block; min-width: 1.3rem; text-indent: 0; text-align: right;
+  margin-right: 0.3rem; font-weight: bold; }
+.fc-verdict-contradicted { color: #b34700; font-weight: bold; }
+.fc-verdict-supported { color: #005a8c; }
+.fc-verdict-unsupported { color: #8f4a75; }
+.fc-overall { font-size: 0.9rem; }
+</style>
+"""
+
+_WORDS = {
+    "supported": "the data holds it",
+    "contradicted": "the data says otherwise",
+    "unsupported": "nothing in the data to hold it against",
+}
+
+
+@dataclass(frozen=True)
+class DraftCheck:
+    """A draft, where it was read from, and its verdicts: what the report shows."""
+
+    path: str
+    text: str
+    result: CheckResult
+
+
+def run_check(
+    draft: str | Path,
+    dataset: Dataset,
+    *,
+    operation: str = "",
+    week: str = "",
+    agency: str = "",
+) -> DraftCheck:
+    """Find and read the draft (an absolute path, or one relative to where the command was
+    run, or to the project), then check it.  Raises a :class:`SceptreError` subclass."""
+    from .drafts import DraftError, check_text, read_draft
+
+    path = _find_draft(str(draft))
+    if path is None:
+        raise DraftError(
+            f"{draft}: no such file (give the draft's path, e.g. -p draft=$PWD/draft.docx)"
+        )
+    text = read_draft(path).text
+    result = check_text(text, dataset, operation=operation, week=week, agency=agency)
+    return DraftCheck(str(path), text, result)
+
+
+def _find_draft(name: str) -> Path | None:
+    import os
+
+    from . import paths
+
+    if not name.strip():
+        return None
+    given = Path(name).expanduser()
+    if given.is_absolute():
+        return given if given.exists() else None
+    for base in (Path.cwd(), Path(os.environ.get("PWD", ".")), paths.project_root()):
+        if (base / given).exists():
+            return (base / given).resolve()
+    return None
+
+
+def summary_html(check: DraftCheck) -> Markup:
+    """The summary line, the key to the marks, and notes about the draft as a whole."""
+    counts = check.result.counts()
+    parts = Markup(", ").join(
+        Markup(
+            "<span class='fc-verdict-{0}'><span class='fc-sym'>{1}</span> {2} {0}</span>"
+        ).format(name, SYMBOLS[name], counts[name])
+        for name in VERDICTS
+    )
+    n = len(check.result.verdicts)
+    line = (
+        Markup("{} figure{}: ").format(n, "" if n == 1 else "s") + parts
+        if n
+        else Markup("no figures found")
+    )
+    legend = Markup("").join(
+        Markup(
+            "<span><mark class='fc fc-{0}'><span class='fc-sym'>{1}</span> {0}</mark> {2}</span>"
+        ).format(name, SYMBOLS[name], _WORDS[name])
+        for name in VERDICTS
+    )
+    notes = Markup("").join(Markup("<li>{}</li>").format(note) for note in check.result.notes)
+    return _STYLE_MARKUP + Markup(
+        "<p class='fc-summary'>{line}</p><p class='fc-legend'>{legend}</p>"
+        "<p class='fc-overall'>Draft: <code>{path}</code></p><ul class='fc-overall'>{notes}</ul>"
+    ).format(line=line, legend=legend, path=Path(check.path).name, notes=notes)
+
+
+def marked_draft_html(check: DraftCheck) -> Markup:
+    """The draft's text, each figure marked by verdict (colour, border and symbol) and
+    numbered, with the paragraph's notes in the margin beside it."""
+    rows = []
+    placed = sorted(
+        (v for v in check.result.verdicts if 0 <= v.figure.start < v.figure.end),
+        key=lambda v: v.figure.start,
+    )
+    for start, end in _paragraphs(check.text):
+        inside = [v for v in placed if start <= v.figure.start < end]
+        pieces, cursor = [], start
+        for v in inside:
+            if v.figure.start < cursor:  # overlaps the mark before: noted, not marked twice
+                continue
+            stop = min(v.figure.end, end)
+            pieces.append(_plain_html(check.text[cursor : v.figure.start]))
+            pieces.append(
+                Markup(
+                    "<mark class='fc fc-{verdict}' title='{verdict}: {why}'>"
+                    "<span class='fc-sym'>{symbol}</span><sup>{n}</sup> {words}</mark>"
+                ).format(
+                    verdict=v.verdict,
+                    why=v.why,
+                    symbol=v.symbol,
+                    n=v.number,
+                    words=_plain_html(check.text[v.figure.start : stop]),
+                )
+            )
+            cursor = stop
+        pieces.append(_plain_html(check.text[cursor:end]))
+        notes = Markup("").join(
+            Markup(
+                "<p class='fc-note fc-{verdict}'><span class='fc-n'>{n}</span> "
+                "<span class='fc-sym'>{symbol}</span> "
+                "<span class='fc-verdict-{verdict}'>{verdict}</span> ({why}). {reason}</p>"
+            ).format(n=v.number, verdict=v.verdict, symbol=v.symbol, why=v.why, reason=v.reason)
+            for v in inside
+        )
+        rows.append(
+            Markup(
+                "<div class='fc-row'><div class='fc-text'>{}</div>"
+                "<div class='fc-notes'>{}</div></div>"
+            ).format(Markup("").join(pieces), notes)
+        )
+    return Markup("<div class='fc-draft'>{}</div>").format(Markup("").join(rows))
+
+
+def verdict_frame(check: DraftCheck) -> pd.DataFrame:
+    """The verdicts as a table: what the draft says, the verdict, and the data behind it."""
+    records = verdict_records(check.result)
+    return pd.DataFrame(
+        {
+            "#": [r["number"] for r in records],
+            "Verdict": [f"{SYMBOLS[str(r['verdict'])]} {r['verdict']}" for r in records],
+            "Draft says": [r["draft"] for r in records],
+            "Why": [r["why"] for r in records],
+            "The reports use": [r["reports_use"] for r in records],
+            "Source": [r["source"] for r in records],
+            "Quote": [r["quote"] for r in records],
+        }
+    )
+
+
+def report_fields(check: DraftCheck) -> dict[str, object]:
+    """Title, status and figures for the report's metadata (see docs: report metadata)."""
+    return {
+        "title": f"Draft check: {Path(check.path).name}",
+        "period": check.result.notes[0] if check.result.notes else "",
+        "status": check.result.summary(),
+        "verification": "quotes not verified are marked in the Source column",
+        "figures": verdict_records(check.result),
+    }
+
+
+_STYLE_MARKUP = Markup(_STYLE)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraphs as spans of the text: blank lines separate them."""
+    import re
+
+    spans, start = [], 0
+    for match in re.finditer(r"\n\s*\n", text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _plain_html(text: str) -> Markup:
+    """Escaped text; single line breaks kept."""
+    return Markup("<br>").join(escape(line) for line in text.split("\n"))
