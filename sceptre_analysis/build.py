@@ -7,8 +7,6 @@ user's mistake: bad data, a bad parameter or a failing cell come back in
 
 from __future__ import annotations
 
-from sceptre_analysis.errors import SceptreError
-
 import hashlib
 import time
 from collections.abc import Mapping
@@ -18,6 +16,8 @@ from typing import Any
 
 import nbformat
 import pandas as pd
+
+from sceptre_analysis.errors import SceptreError
 
 from . import __version__, paths
 from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook, prestart_kernel

@@ -34,8 +34,6 @@ line 1, so messages and reports can cite it; extra columns are kept as text befo
 
 from __future__ import annotations
 
-from sceptre_analysis.errors import SceptreError
-
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,6 +43,7 @@ from typing import Literal
 import pandas as pd
 
 from sceptre_analysis import paths
+from sceptre_analysis.errors import SceptreError
 from sceptre_analysis.schema import (
     KINDS,
     MEASURES,

@@ -8,8 +8,6 @@ typo stops with the list of valid values rather than a traceback.
 
 from __future__ import annotations
 
-from sceptre_analysis.errors import SceptreError
-
 import ast
 import difflib
 from collections.abc import Callable, Mapping
@@ -18,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from sceptre_analysis.errors import SceptreError
 
 from .load import Dataset
 from .narrative import join_words

@@ -24,8 +24,6 @@ what was expected, never as a traceback (:class:`PlanError`).
 
 from __future__ import annotations
 
-from sceptre_analysis.errors import SceptreError
-
 import difflib
 import hashlib
 import json
@@ -35,6 +33,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from sceptre_analysis.errors import SceptreError
 
 from . import __version__, paths
 
