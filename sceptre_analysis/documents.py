@@ -105,14 +105,13 @@ def _read_html(path: Path, html: str) -> Document:
         include_formatting=False,
         favor_recall=True,
         with_metadata=True,
-        as_dict=True,
     )
     text = ""
     title = ""
     published: date | None = None
     if result:
-        text = (result.get("text") if isinstance(result, dict) else result.text) or ""
         meta = result if isinstance(result, dict) else result.as_dict()
+        text = meta.get("text") or ""
         title = meta.get("title") or ""
         published = _iso_date(meta.get("date") or "")
     if len(_WORD.findall(text)) < _MIN_ARTICLE_WORDS:

@@ -160,6 +160,7 @@ _CONJUNCTIONS = frozenset(
     {"and", "while", "whilst", "but", "with", "including", "plus", "alongside", "as", "after"}
     | {"following"}
 )
+_COMMAS = frozenset({",", "-", "–", "—"})  # what separates clauses inside a sentence
 _PREPOSITIONS = frozenset(
     {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
 )
@@ -368,6 +369,18 @@ class Extractor:
         ]
         self.qualifier_spellings = self._qualifier_spellings()
         self.weeks = self._weeks(folder)
+        self._named_cache: tuple[str, list[tuple[int, int, str]]] | None = None
+        # every agency spelling and national scope phrase, longest first, as one pattern
+        names = [(sp.pattern, sp.target) for sp in self.agency_spellings]
+        if self.national:
+            names += [(c.pattern, self.national) for c in self.cues if c.kind == "national"]
+        names.sort(key=lambda item: -len(item[0].pattern))
+        self._name_spellings = names
+        self._names_pattern = re.compile(
+            "|".join(f"(?:{p.pattern})" for p, _ in names) or r"(?!x)x", re.I
+        )
+        self._hedge_lookup = {words: spelling for words, spelling in self.qualifier_spellings}
+        self._hedge_lengths = sorted({len(w) for w in self._hedge_lookup}, reverse=True)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -405,7 +418,7 @@ class Extractor:
         out = []
         for q in self.vocabulary.qualifiers.values():
             for spelling in (q.phrase, *q.aliases):
-                words = tuple(fold(spelling).replace(".", " .").split())
+                words = tuple(fold(spelling).replace(".", "").split())
                 if words:
                     out.append((words, spelling))
         return sorted(out, key=lambda s: -len(s[0]))
@@ -464,8 +477,11 @@ class Extractor:
             following = doc.words_after(mention.end, 1)
             figure.noun = following[0].stem if following else ""
             self._read_hedge(doc, figure)
+            self._headline_hedge(doc, figure, candidates[-1] if candidates else None)
             self._read_measure(doc, figure)
             reason = self._not_a_figure(doc, figure)
+            if not reason and self._a_reference(doc, figure):
+                reason = "a reference (the two …), not a count"
             if reason:
                 result.skipped.append(Skipped(mention.start, mention.end, mention.text, reason))
                 continue
@@ -554,20 +570,18 @@ class Extractor:
         before = doc.words_before(figure.start, 5)
         printed = ""
         phrase_start = figure.start
-        folded = [fold(w.text).strip(".") for w in before]
-        for words, _spelling in self.qualifier_spellings:
-            n = len(words)
+        folded = [fold(w.text) for w in before]
+        for n in self._hedge_lengths:
             for skip in (0, 1, 2):  # "an increase of over 14%": fillers may sit between
                 if n + skip > len(folded):
                     continue
-                tail = folded[len(folded) - n - skip : len(folded) - skip]
-                if tuple(tail) == tuple(w.strip(".") for w in words) and all(
+                tail = tuple(folded[len(folded) - n - skip : len(folded) - skip])
+                if tail in self._hedge_lookup and all(
                     f in ("of", "by", "a", "an", "the") for f in folded[len(folded) - skip :]
                 ):
                     printed_start = before[len(folded) - n - skip].start
-                    if not printed or printed_start < phrase_start:
-                        printed = doc.text[printed_start : before[-1].end]
-                        phrase_start = printed_start
+                    printed = doc.text[printed_start : before[-1].end]
+                    phrase_start = printed_start
                     break
             if printed:
                 break
@@ -677,14 +691,22 @@ class Extractor:
         if figure.measure:
             return ""
         text = figure.number_text
-        before = doc.text[max(0, figure.start - 12) : figure.start]
         if figure.kind == "digits" and re.fullmatch(r"(?:19|20)\d\d", text):
             return "year"
         if figure.kind == "fraction":
             return "a share with nothing named to count"
-        if figure.kind == "words" and re.search(r"\bthe\s+$", before, re.I):
-            return "a reference (the two …), not a count"
         return ""
+
+    def _a_reference(self, doc: _Doc, figure: Figure) -> bool:
+        """ "across the two counties": a number in words after "the", whose measure was read
+        from the words before it, names known things rather than counts them."""
+        before = doc.text[max(0, figure.start - 12) : figure.start]
+        span = figure.measure_span
+        return (
+            figure.kind == "words"
+            and re.search(r"\bthe\s+\Z", before, re.I) is not None
+            and (span is None or span[1] <= figure.start)
+        )
 
     def _fit_unit(self, measures: Iterable[str], kind: str) -> str:
         wanted = {
@@ -736,8 +758,12 @@ class Extractor:
         sentence = doc.sentence_of(figure.start)
         text = doc.text[sentence[0] : sentence[1]]
         figure.period_start, figure.period_end = period
+        # a statistic's cue stands in its clause or leads up to it ("Figures show ... 6 per
+        # cent"); one later in the sentence ("... amid concern over homicides") does not count
+        clause_end = doc.clause_of(figure.start)[1]
+        lead = doc.text[sentence[0] : clause_end]
         for cue in self.cues:
-            if cue.kind == "context" and cue.pattern.search(text):
+            if cue.kind == "context" and cue.pattern.search(lead):
                 figure.context = cue.target
                 break
         if figure.measure in self.context_measures and not figure.context:
@@ -824,7 +850,7 @@ class Extractor:
             key = (
                 figure.value,
                 figure.meaning,
-                figure.measure or figure.noun,
+                figure.noun or figure.measure,
                 figure.agency,
                 figure.context,
             )
@@ -836,6 +862,18 @@ class Extractor:
             seen.add(key)
             out.append(figure)
         return out
+
+    def _headline_hedge(self, doc: _Doc, figure: Figure, previous: Figure | None) -> None:
+        """In a headline, "More than 1,700 arrests and 9,000 knives" hedges both numbers."""
+        if figure.qualifier or previous is None or not previous.qualifier:
+            return
+        first_line_end = doc.text.find("\n")
+        if first_line_end >= 0 and figure.start > first_line_end:
+            return
+        between = doc.text[previous.end : figure.start]
+        if re.fullmatch(r"\s+[A-Za-z]+(?:\s+[A-Za-z]+)?\s+and\s+", between):
+            figure.qualifier = previous.qualifier
+            figure.meaning = previous.meaning
 
     # -- document-level facts --------------------------------------------------------------
 
@@ -870,23 +908,31 @@ class Extractor:
 
     def _agencies_in(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
         """Agencies named between ``start`` and ``end`` (national scope words included)."""
-        found: list[tuple[int, str]] = []
-        taken: list[tuple[int, int]] = []
-        for spelling in self.agency_spellings:
-            for m in spelling.pattern.finditer(text, start, end):
-                if any(s < m.end() and m.start() < e for s, e in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), spelling.target))
-        if self.national:
-            for cue in self.cues:
-                if cue.kind == "national":
-                    for m in cue.pattern.finditer(text, start, end):
-                        if any(s < m.end() and m.start() < e for s, e in taken):
-                            continue
-                        taken.append((m.start(), m.end()))
-                        found.append((m.start(), self.national))
-        return sorted(found)
+        named = self._named(text)
+        lo = bisect.bisect_left(named, (start,))
+        hi = bisect.bisect_left(named, (end,))
+        return [(position, agency) for position, stop, agency in named[lo:hi] if stop <= end]
+
+    def _named(self, text: str) -> list[tuple[int, int, str]]:
+        """Every agency name and national scope phrase in the text, longest first where two
+        overlap; computed once per text."""
+        if self._named_cache and self._named_cache[0] is text:
+            return self._named_cache[1]
+        found: list[tuple[int, int, str]] = []
+        for m in self._names_pattern.finditer(text):
+            target = next(
+                (
+                    t
+                    for p, t in self._name_spellings
+                    if (n := p.match(text, m.start())) and n.end() == m.end()
+                ),
+                None,
+            )
+            if target:
+                found.append((m.start(), m.end(), target))
+        found.sort()
+        self._named_cache = (text, found)
+        return found
 
     def _period(self, text: str, published: date | None) -> tuple[tuple[str, str], tuple | None]:
         """The week the release reports: stated dates, else publication date and weeks."""
@@ -1162,12 +1208,12 @@ class _Doc:
         i = self._index(offset)
         lo = i
         while lo > 0 and self.tokens[lo - 1].start >= s_start:
-            if self.tokens[lo - 1].text in _CLAUSE_STOPS or self.tokens[lo - 1].text == ",":
+            if self.tokens[lo - 1].text in _CLAUSE_STOPS or self.tokens[lo - 1].text in _COMMAS:
                 break
             lo -= 1
         hi = i
         while hi < len(self.tokens) and self.tokens[hi].end <= s_end:
-            if self.tokens[hi].text in _CLAUSE_STOPS or self.tokens[hi].text == ",":
+            if self.tokens[hi].text in _CLAUSE_STOPS or self.tokens[hi].text in _COMMAS:
                 break
             hi += 1
         start = self.tokens[lo].start if lo < len(self.tokens) else offset
