@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -223,6 +224,9 @@ class _Week:
         return int((self.end - self.start).days) + 1
 
 
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class _Data:
     """The dataset with canonical names, its weeks, and the figures the reports use."""
 
@@ -241,8 +245,10 @@ class _Data:
         measures = dataset.measures.set_index(dataset.measures["measure"].astype(str))
         self.measures = measures
         self.sources = dataset.sources.set_index(dataset.sources["source_id"].astype(str))
-        self._reported: dict[tuple[str, str, str], dict[str, Evidence]] = {}
-        self._recs: dict[tuple[str, str], pd.DataFrame] = {}
+        # reconciliation is the slow part: kept per dataset object, for every check of it
+        cached = _CACHE.setdefault(dataset, ({}, {}))
+        self._reported: dict[tuple[str, str, str], dict[str, Evidence]] = cached[0]
+        self._recs: dict[tuple[str, str], pd.DataFrame] = cached[1]
 
     # ---- names ------------------------------------------------------------------------------
 
