@@ -397,14 +397,72 @@ class _Data:
         return self._reported[key]
 
     def _chosen(self, week: _Week, agency: str) -> dict[str, Evidence]:
-        from .params import select
-        from .summary import chosen_figures, reconciliation
-
         spellings = sorted(
             set(self.week_rows(week).query("canon_agency == @agency")["agency"].astype(str))
         )
         if not spellings:
             return {}
+        figures = self._figures()
+        if figures is not None:
+            found = self._from_figures(figures, week, agency)
+        else:
+            found = self._from_summary(week, agency, spellings)
+        for row in self._derived(week, agency, spellings):
+            if str(row.measure) not in found:
+                found[str(row.measure)] = self._evidence(row, agency, week)
+        return found
+
+    def _figures(self) -> pd.DataFrame | None:
+        """Reconciliation's figure table (one row per figure, with the one the reports use),
+        when reconciliation provides one; None for the older per-week interface."""
+        from . import reconcile
+
+        if not hasattr(reconcile, "analyse"):
+            return None
+        if ("all", "") not in self._recs:
+            self._recs[("all", "")] = reconcile.reconcile(self.dataset)
+        return self._recs[("all", "")]
+
+    def _from_figures(self, figures: pd.DataFrame, week: _Week, agency: str) -> dict[str, Evidence]:
+        key = "week" if "week" in figures.columns else "period_start"
+        rows = figures[
+            (figures["operation"].astype(str) == week.operation)
+            & (pd.to_datetime(figures[key]) == week.start)
+            & (figures["measure"].astype(str) != "(whole list)")
+        ]
+        found: dict[str, Evidence] = {}
+        for row in rows.itertuples(index=False):
+            if self.agency_name(str(row.agency)) != agency or pd.isna(row.chosen):
+                continue
+            measure = str(row.measure)
+            if measure in found and str(row.area) != self.agency_area(agency):
+                continue
+            lines = [int(n) for n in (row.chosen_lines or [])]
+            doubtful = bool(getattr(row, "scope_doubtful", False)) or str(row.status) == "scope"
+            found[measure] = self._evidence(
+                SimpleNamespace(
+                    measure=measure,
+                    area=str(row.area),
+                    label=str(row.label),
+                    value=float(row.chosen),
+                    qualifier=str(row.qualifier or ""),
+                    unit=str(row.unit),
+                    source_id=str(row.chosen_source),
+                    lines=lines,
+                    basis=str(row.basis or ""),
+                    derived=bool(row.derived),
+                    status="scope" if doubtful else str(row.status),
+                    explanation=str(row.explanation or ""),
+                ),
+                agency,
+                week,
+            )
+        return found
+
+    def _from_summary(self, week: _Week, agency: str, spellings: list[str]) -> dict[str, Evidence]:
+        from .params import select
+        from .summary import chosen_figures, reconciliation
+
         rec_key = (week.operation, week.key)
         selection = select(self.dataset, operation=week.operation, week=week.key)
         if rec_key not in self._recs:
@@ -417,9 +475,6 @@ class _Data:
                 if measure in found and str(row.area) != self.agency_area(agency):
                     continue
                 found[measure] = self._evidence(row, agency, week)
-        for row in self._derived(week, agency, spellings):
-            if str(row.measure) not in found:
-                found[str(row.measure)] = self._evidence(row, agency, week)
         return found
 
     def _derived(self, week: _Week, agency: str, spellings: list[str]) -> list[SimpleNamespace]:
