@@ -54,9 +54,12 @@ __all__ = [
     "report_fields",
     "run_check",
     "scope_phrases",
+    "show_report_meta",
+    "sources_html",
     "summary_html",
     "verdict_frame",
     "verdict_records",
+    "verdict_table_html",
 ]
 
 VERDICTS: tuple[str, ...] = ("supported", "contradicted", "unsupported")
@@ -1228,7 +1231,11 @@ def verdict_records(result: CheckResult) -> list[dict[str, object]]:
                 "start": v.figure.start,
                 "end": v.figure.end,
                 "checked": v.checked,
-                "reports_use": _with_basis(v.reported) if v.reported else "",
+                "reports_use": _with_basis(v.reported)
+                if v.reported
+                else f"{v.other.figure} for the {v.other.agency}"
+                if v.other
+                else "",
                 "source": evidence.citation if evidence else "",
                 "quote": evidence.quote if evidence else "",
                 "quote_verified": ""
@@ -1518,3 +1525,72 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _plain_html(text: str) -> Markup:
     """Escaped text; single line breaks kept."""
     return Markup("<br>").join(escape(line) for line in text.split("\n"))
+
+
+def verdict_table_html(check: DraftCheck) -> Markup:
+    """The verdicts as an escaped HTML table, each verdict in its colour and with its symbol."""
+    frame = verdict_frame(check)
+    if frame.empty:
+        return Markup("<p class='empty'>No figures found in the draft.</p>")
+    head = Markup("").join(Markup("<th>{}</th>").format(c) for c in frame.columns)
+    rows = []
+    for record, verdict in zip(frame.itertuples(index=False), check.result.verdicts, strict=True):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+            if column == "Verdict":
+                cells.append(
+                    Markup("<td class='fc-verdict-{}'>{}</td>").format(verdict.verdict, text)
+                )
+            elif column == "Quote" and text:
+                cells.append(Markup("<td class='quote'>“{}”</td>").format(text))
+            elif column == "#":
+                cells.append(Markup("<td class='num'>{}</td>").format(text))
+            else:
+                cells.append(Markup("<td>{}</td>").format(text))
+        rows.append(Markup("<tr>{}</tr>").format(Markup("").join(cells)))
+    return Markup(
+        "<table class='dataframe report fc-table'><thead><tr>{}</tr></thead>"
+        "<tbody>{}</tbody></table>"
+    ).format(head, Markup("").join(rows))
+
+
+def sources_html(check: DraftCheck, dataset: Dataset) -> Markup:
+    """The sources the verdicts cite, each with whether its quotes were checked."""
+    from .narrative import cite
+
+    data = _Data(dataset)
+    cited = list(
+        dict.fromkeys(v.evidence.source_id for v in check.result.verdicts if v.evidence is not None)
+    )
+    if not cited:
+        return Markup("<p class='empty'>No source is cited: no figure matched the data.</p>")
+    items = []
+    for source_id in cited:
+        if source_id not in data.sources.index:
+            continue
+        record = data.sources.loc[source_id].to_dict()
+        kind = "primary source" if str(record.get("kind")) == "primary" else "secondary source"
+        checked = "quotes checked" if data.verified(source_id) else "quotes not verified"
+        items.append(
+            Markup("<li><strong>{}</strong> ({}; {}; id <code>{}</code>)</li>").format(
+                cite({**record, "source_id": source_id}), kind, checked, source_id
+            )
+        )
+    return Markup("<ol class='sources'>{}</ol>").format(Markup("").join(items))
+
+
+def show_report_meta(check: DraftCheck) -> None:
+    """Display the report's metadata once (read by the build; hidden in HTML and PDF)."""
+    fields = report_fields(check)
+    try:
+        from .report_meta import show_report_meta as show
+    except ImportError:  # before the report metadata module exists: the same output
+        import json
+
+        from IPython.display import display
+
+        payload = json.loads(json.dumps(fields, default=str))
+        display({"application/vnd.sceptre.report+json": payload}, raw=True)
+        return
+    show(**fields)
