@@ -521,6 +521,10 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _lead_in(text: str, position: int) -> tuple[int, int] | None:
     """The line ending in a colon that introduces the list ``position`` is an item of."""
     line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    own = text[line_start : len(text) if line_end < 0 else line_end]
+    if not (_BULLET.match(own) or len(own.strip()) < 80):
+        return None  # a line of prose, not an item of a list
     lines = text[:line_start].split("\n")
     offset = line_start
     for count, line in enumerate(reversed(lines)):

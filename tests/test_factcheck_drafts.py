@@ -262,3 +262,17 @@ def test_bad_drafts_get_one_clear_line(tmp_path, content, name, message):
 def test_a_missing_draft_says_so(tmp_path):
     with pytest.raises(DraftError, match="no such file"):
         read_draft(tmp_path / "nowhere.txt")
+
+
+def test_a_list_takes_its_scope_from_its_lead_in_and_prose_does_not(met_only):
+    text = (
+        "Between 9 and 15 November 2020, across the country, the week saw:\n\n"
+        "- 187 knives recovered\n"
+        "- 1,002 arrests\n\n"
+        "In London, the Met made 1,002 arrests, it said in a long paragraph of prose here.\n"
+    )
+    result = check_text(text, met_only)
+
+    assert verdict_at(result, text, "187 knives").why == "wrong scope"
+    assert verdict_at(result, text, "1,002 arrests").why == "wrong scope"
+    assert verdict_at(result, text, "1,002 arrests", 1).verdict == "supported"
