@@ -515,5 +515,43 @@ def add_command(candidates: Path, source_id: str, data_dir: Path | None, **sourc
     click.echo(f"added {what} ({source_id}) to {result.data_dir}")
 
 
+@main.command("check")
+@click.argument("draft", type=click.Path(path_type=Path))
+@click.option("--operation", default="", help="Operation to check against (default: any).")
+@click.option(
+    "--week", default="", help="First day of the week, YYYY-MM-DD (default: the draft's)."
+)
+@click.option("--agency", default="", help="Force the draft's figures are about, if it names none.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
+def check_command(
+    draft: Path, operation: str, week: str, agency: str, fmt: str, data_dir: Path | None
+) -> None:
+    """Check every figure of DRAFT (text, HTML, PDF or .docx) against the data.
+
+    Exit 0 when nothing is contradicted, 1 when something is, 2 on bad input.
+    """
+    from .errors import SceptreError
+    from .factcheck import render
+    from .load import load_dataset
+
+    try:
+        dataset = load_dataset(data_dir)
+        from .drafts import check_draft
+
+        _, result = check_draft(draft, dataset, operation=operation, week=week, agency=agency)
+    except SceptreError as error:
+        _fail(str(error))
+    click.echo(render(result, fmt, draft=str(draft)), nl=False)
+    if result.contradicted:
+        sys.exit(EXIT_FAILED)
+
+
 if __name__ == "__main__":
     main()
