@@ -13,7 +13,6 @@ import codecs
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,23 +92,23 @@ def _decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
     return None, problems
 
 
-def _records(text: str) -> Iterable[tuple[int, list[str] | None, str | None]]:
-    """Yield ``(first line, fields, error)`` for each CSV record, surviving malformed ones."""
+def _records(text: str) -> list[tuple[int, list[str] | None, str | None]]:
+    """``(first line, fields, error)`` for each CSV record, surviving malformed ones."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    found: list[tuple[int, list[str] | None, str | None]] = []
+    append = found.append
     previous = 0
     while True:
         try:
-            fields = next(reader)
-        except StopIteration:
-            return
+            for fields in reader:  # the usual case: one tight loop
+                append((previous + 1, fields, None))
+                previous = reader.line_num
+            return found
         except csv.Error as err:
-            yield previous + 1, None, str(err)
+            append((previous + 1, None, str(err)))
             if reader.line_num == previous:  # pragma: no cover - no progress; avoid a loop
-                return
+                return found
             previous = reader.line_num
-            continue
-        yield previous + 1, fields, None
-        previous = reader.line_num
 
 
 def _csv_error_message(error: str) -> str:
@@ -206,6 +205,8 @@ def _fit_rows(cells: Cells, rows: list[tuple[int, list[str]]]) -> list[tuple[int
     one message about it replaces one per row.
     """
     width = len(cells.header)
+    if all(len(fields) == width for _, fields in rows):
+        return rows  # the usual case
     trimmed = []
     for line, fields in rows:
         if len(fields) > width and not any(f.strip() for f in fields[width:]):
@@ -281,7 +282,7 @@ def read_cells(path: Path, spec: TableSpec) -> Cells:
     for line, fields, error in _records(text):
         if fields is None:
             cells.problems.append(Problem(path, line, None, _csv_error_message(error or "")))
-        elif not any(f.strip() for f in fields):
+        elif not "".join(fields).strip():
             continue  # blank line, or a spreadsheet's row of empty cells
         elif header is None:
             header, cells.header_line = [f.strip() for f in fields], line
@@ -315,8 +316,10 @@ def read_cells(path: Path, spec: TableSpec) -> Cells:
     usable = _usable_columns(cells, rows)
     fitting = _fit_rows(cells, rows)
     cells.lines = [line for line, _ in fitting]
+    by_position = list(zip(*(fields for _, fields in fitting), strict=True)) if fitting else []
     cells.columns = {
-        name: [f[position].strip() for _, f in fitting] for name, position in usable.items()
+        name: list(map(str.strip, by_position[position])) if fitting else []
+        for name, position in usable.items()
     }
     _control_characters(cells, text)
     return cells
