@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from sceptre_analysis import paths
@@ -347,13 +348,21 @@ def _text(cells: Cells, name: str) -> pd.Series:
 
 
 def _dates(values: Iterable[str]) -> pd.Series:
-    text = pd.Series(list(values), dtype=object)
-    return pd.to_datetime(text.where(text != ""), format="%Y-%m-%d").astype("datetime64[ns]")
+    """``YYYY-MM-DD`` text (blank = NaT) as datetimes, each distinct date parsed once."""
+    codes, uniques = pd.factorize(np.asarray(list(values), dtype=object))
+    text = pd.Series(uniques, dtype=object)
+    parsed = pd.to_datetime(text.where(text != ""), format="%Y-%m-%d").astype("datetime64[ns]")
+    return pd.Series(parsed.to_numpy()[codes] if len(codes) else parsed.to_numpy()[:0])
 
 
-def _category(values: Sequence[str] | pd.Series, categories: Sequence[str] | None = None):
-    categories = list(dict.fromkeys([*(categories or []), *values]))
-    return pd.Categorical(values, categories=categories)
+def _category(values: Sequence[str] | np.ndarray, categories: Sequence[str] | None = None):
+    """A categorical whose categories are ``categories`` then the other values in order of
+    first appearance (factorised once, in C)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    order = list(dict.fromkeys([*(categories or []), *uniques]))
+    position = {name: i for i, name in enumerate(order)}
+    remap = np.array([position[u] for u in uniques], dtype=np.int64)
+    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=order)
 
 
 def _finish(cells: Cells, columns: dict[str, object]) -> pd.DataFrame:
@@ -403,41 +412,66 @@ def _tidy_measures(cells: Cells, vocabulary: Vocabulary) -> pd.DataFrame:
     return _finish(cells, columns)
 
 
-def _cached(values: Sequence[str], convert) -> list:
-    """``convert`` applied once per distinct value."""
-    seen = {value: convert(value) for value in dict.fromkeys(values)}
-    return list(map(seen.__getitem__, values))
+def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[np.ndarray]:
+    """``convert(*cells)`` applied once per distinct combination of the columns' cells.
+
+    Returns one object array aligned with the rows, or ``width`` arrays when ``convert``
+    returns a tuple of that many values.  Factorising in C and indexing with numpy keeps this
+    linear and cheap for 100,000 rows with few distinct values."""
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    values = []
+    for column in columns:
+        column_codes, uniques = pd.factorize(
+            np.asarray(column, dtype=object), use_na_sentinel=False
+        )
+        codes = codes * max(len(uniques), 1) + column_codes
+        values.append(uniques)
+    combined, distinct = pd.factorize(codes)
+    cells = []
+    for code in distinct:
+        parts = []
+        for uniques in reversed(values):
+            code, k = divmod(int(code), max(len(uniques), 1))
+            parts.append(uniques[k])
+        cells.append(convert(*reversed(parts)))
+    outputs = [cells] if not width else [[c[k] for c in cells] for k in range(width)]
+    found = []
+    for output in outputs:
+        array = np.empty(len(output), dtype=object)
+        array[:] = output
+        found.append(array[combined] if len(combined) else array[:0])
+    return found
 
 
-def _cached_pairs(first: Sequence, second: Sequence, convert) -> list:
+def _cached(values: Sequence, convert) -> np.ndarray:
+    """``convert`` applied once per distinct value (an object array, aligned with values)."""
+    return _per_distinct([values], convert)[0]
+
+
+def _cached_pairs(first: Sequence, second: Sequence, convert) -> np.ndarray:
     """``convert(a, b)`` applied once per distinct pair."""
-    pairs = list(zip(first, second, strict=True))
-    seen = {pair: convert(*pair) for pair in dict.fromkeys(pairs)}
-    return list(map(seen.__getitem__, pairs))
+    return _per_distinct([first, second], convert)[0]
 
 
 def _periods(starts: Sequence[str], ends: Sequence[str]) -> dict[str, object]:
     """period_start/end as the first and last day, the kind, and the period as written."""
-    read: dict[tuple[str, str], tuple[str, str, str, str]] = {}
-    for start, end in dict.fromkeys(zip(starts, ends, strict=True)):
+
+    def read(start: str, end: str) -> tuple[str, str, str, str]:
         first, last = parse_period(start), parse_period(end or start)
         kind = first.kind if first is not None else "undated"
-        read[(start, end)] = (
+        return (
             first.first.isoformat() if first and first.first else "",
             last.last.isoformat() if last and last.last else "",
             kind,
             start if kind == "month" or start == end or not end else f"{start} to {end}",
         )
-    first_days, last_days, kinds, stated = (
-        zip(*map(read.__getitem__, zip(starts, ends, strict=True)), strict=True)
-        if starts
-        else ((), (), (), ())
-    )
+
+    first_days, last_days, kinds, stated = _per_distinct([starts, ends], read, width=4)
     return {
         "period_start": _dates(first_days),
         "period_end": _dates(last_days),
-        "period_kind": pd.Series(list(kinds), dtype=object),
-        "period_stated": pd.Series(list(stated), dtype=object),
+        "period_kind": pd.Series(kinds, dtype=object),
+        "period_stated": pd.Series(stated, dtype=object),
     }
 
 
@@ -464,9 +498,15 @@ def _tidy_tallies(
     for q in dict.fromkeys(qualifiers):
         if q not in parsed:
             parsed[q] = parse_qualifier(q, vocabulary)
-    meaning = _cached(qualifiers, lambda q: parsed[q].hedge.meaning)
-    direction = _cached(qualifiers, lambda q: getattr(parsed[q].direction, "meaning", ""))
-    tolerance = _cached(qualifiers, lambda q: parsed[q].hedge.tolerance)
+    meaning, direction, tolerance = _per_distinct(
+        [qualifiers],
+        lambda q: (
+            parsed[q].hedge.meaning,
+            getattr(parsed[q].direction, "meaning", ""),
+            parsed[q].hedge.tolerance,
+        ),
+        width=3,
+    )
     values = _cached(
         cells.get("value"), lambda v: None if (n := parse_number(v)) is None else float(n)
     )
