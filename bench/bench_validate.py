@@ -117,6 +117,15 @@ def _cli(data: Path) -> tuple[float, float]:
     return wall, cpu
 
 
+def _reference() -> float:
+    """CPU seconds of a fixed memory-bound job, to read the table against a busy machine."""
+    words = [f"tally row {i} quoted text" for i in range(100_000)]
+    started = time.process_time()
+    for _ in range(5):
+        dict.fromkeys(words)
+    return (time.process_time() - started) / 5
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -125,6 +134,10 @@ def main() -> None:
     import sceptre_analysis.load  # noqa: F401  (imports are not what is measured)
 
     header, rows = _base_rows()
+    print(
+        f"machine: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+        f"reference work (dict of 100,000 strings) {_reference() * 1000:.0f} ms"
+    )
     print(f"{'case':<16}{'rows':>9}{'problems':>10}{'CPU s':>8}{'µs/row':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

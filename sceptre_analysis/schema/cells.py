@@ -97,6 +97,14 @@ def _decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
 
 def _records(text: str) -> list[tuple[int, list[str] | None, str | None]]:
     """``(first line, fields, error)`` for each CSV record, surviving malformed ones."""
+    try:  # the usual case, in C: no malformed record and no value spanning lines
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        rows = None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    lone_cr = "\r" in text and "\r" in text.replace("\r\n", "")
+    if rows is not None and len(rows) == lines and not lone_cr:
+        return [(number, fields, None) for number, fields in enumerate(rows, start=1)]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     found: list[tuple[int, list[str] | None, str | None]] = []
     append = found.append
