@@ -51,15 +51,14 @@ class Rules:
         """Run ``check`` on each distinct value of the column; returns the failing row numbers."""
         if not self.has(column):
             return set()
-        verdicts: dict[str, str | None] = {}
+        values = self.cells.columns[column]
+        verdicts = {value: check(value) for value in dict.fromkeys(values)}
+        bad = {value: message for value, message in verdicts.items() if message is not None}
         failed: set[int] = set()
-        for row, (line, value) in enumerate(
-            zip(self.lines, self.cells.columns[column], strict=True)
-        ):
-            if value in verdicts:
-                message = verdicts[value]
-            else:
-                message = verdicts[value] = check(value)
+        if not bad:
+            return failed
+        for row, (line, value) in enumerate(zip(self.lines, values, strict=True)):
+            message = bad.get(value)
             if message is not None:
                 self.add(line, column, message)
                 failed.add(row)
@@ -69,7 +68,7 @@ class Rules:
         """Blank cells in columns that need a value; returns the rows with any."""
         failed: set[int] = set()
         for col in self.cells.spec.columns:
-            if col.nonblank and self.has(col.name):
+            if col.nonblank and self.has(col.name) and "" in self.cells.columns[col.name]:
                 for row, (line, value) in enumerate(
                     zip(self.lines, self.cells.columns[col.name], strict=True)
                 ):
@@ -102,7 +101,7 @@ class Rules:
                 self.add(line, column, explain(row, seen))
 
     def problems(self) -> list[Problem]:
-        self._found.sort(key=lambda item: item[:3])
+        self._found.sort()  # (line, column rank, order found): the problem itself never compared
         return [problem for *_, problem in self._found]
 
 
