@@ -506,6 +506,21 @@ def test_seized_for_a_total_that_is_mostly_surrendered():
     assert finding["severity"] == "caution"
 
 
+def test_seized_for_a_total_whose_other_routes_are_the_majority():
+    # 2019: "almost 11,000 knives were seized"; 10,215 of 10,960 were surrendered
+    national = {"agency": NATIONAL, "area": "England and Wales"}
+    result = run(
+        [
+            claim("knives", 10960, source="paper", quote="10,960 knives were seized", **national),
+            claim("knives_surrendered", 10215, source="npcc", **national),
+            claim("knives_found_in_sweeps", 342, source="npcc", **national),
+        ]
+    )
+    finding = of_kind(result, "wording_vs_measure").iloc[0]
+    assert "10,215 knives surrendered" in finding["explanation"]
+    assert "came other ways" in finding["explanation"]
+
+
 def test_knives_for_a_count_that_includes_other_weapons():
     result = run(
         [

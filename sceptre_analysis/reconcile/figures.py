@@ -214,11 +214,8 @@ def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     groups = c.drop_duplicates("group").set_index(GROUP)["group"]
     key = pd.MultiIndex.from_frame(derived[GROUP])
     derived["group"] = groups.reindex(key).to_numpy()
-    # a total nobody states still gets a figure of its own
-    missing = derived["group"].isna()
-    if missing.any():
-        start = int(c["group"].max()) + 1
-        derived.loc[missing, "group"] = np.arange(start, start + int(missing.sum()))
+    # a total nobody states is not made up: only figures some source gives are computed
+    derived = derived[derived["group"].notna()].copy()
     derived["group"] = derived["group"].astype(int)
     return derived
 

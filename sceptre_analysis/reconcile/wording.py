@@ -89,25 +89,37 @@ def wording(a: Analysis) -> list[Finding]:
                     f"{ctx.label(measure).lower()}"
                 )
             elif named_routes <= inside:
+                place = (row["cluster_week"], row["agency"], row["area_key"])
+                total = chosen.get((*place, measure))
                 named_total = sum(
-                    float(
-                        chosen.get(
-                            (row["cluster_week"], row["agency"], row["area_key"], m), float("nan")
-                        )
-                    )
-                    for m in named_routes
+                    float(chosen.get((*place, m), float("nan"))) for m in named_routes
                 )
-                total = chosen.get((row["cluster_week"], row["agency"], row["area_key"], measure))
-                if (
-                    total is not None
-                    and named_total == named_total
-                    and named_total < MOSTLY * float(total)
-                ):
-                    problems.append(
-                        f"the quote says {words}, but only "
-                        f"{ctx.figure(named_total, next(iter(named_routes)))} "
-                        f"of the {ctx.figure(float(total), measure)} came that way"
-                    )
+                if total is not None and named_total == named_total:
+                    if named_total < MOSTLY * float(total):
+                        problems.append(
+                            f"the quote says {words}, but only "
+                            f"{ctx.figure(named_total, next(iter(named_routes)))} "
+                            f"of the {ctx.figure(float(total), measure)} came that way"
+                        )
+                elif total is not None:
+                    # the named route is not given: the other routes may show it is a minority
+                    for parts in ctx.decompositions.get(measure, []):
+                        others = [
+                            p
+                            for p in parts
+                            if p not in named_routes and not (ctx.within(p) & named_routes)
+                        ]
+                        if len(others) == len(parts):
+                            continue
+                        given = {p: chosen.get((*place, p)) for p in others}
+                        given = {p: v for p, v in given.items() if v is not None}
+                        if given and sum(given.values()) > MOSTLY * float(total):
+                            problems.append(
+                                f"the quote says {words}, but "
+                                + join_words([ctx.figure(float(v), p) for p, v in given.items()])
+                                + f" of the {ctx.figure(float(total), measure)} came other ways"
+                            )
+                            break
         if (
             named_objects
             and measure not in named_objects
