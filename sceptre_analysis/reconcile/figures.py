@@ -233,8 +233,12 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
         n_releases=("release", "nunique"),
         misscoped=("misscoped", "all"),
     )
-    agg["lines"] = by["line"].agg(list)
-    agg["claims"] = by["_cited"].agg("; ".join)
+    # one list and one string per figure, from the positions of its claims (no per-group frames)
+    positions = by.indices
+    lines = c["line"].to_numpy()
+    cited = c["_cited"].to_numpy(dtype=object)
+    agg["lines"] = pd.Series({g: lines[i].tolist() for g, i in positions.items()})
+    agg["claims"] = pd.Series({g: "; ".join(cited[i]) for g, i in positions.items()})
     agreeing = (
         c[c["fits"] & (c["release"] != c["chosen_release"])].groupby("group")["release"].nunique()
     )
@@ -264,7 +268,7 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     f["chosen_line"] = f["line"].where(f["line"] >= 0)
     f["chosen"] = f["value"]
     f["chosen_figure"] = f["figure"]
-    f["label"] = f["measure"].map(ctx.label)
+    f["label"] = f["measure"].map({m: ctx.label(m) for m in f["measure"].unique()})
     f["week"] = f["cluster_week"]
     f["reason"] = _reasons(ctx, f)
     f["status"] = "consistent"

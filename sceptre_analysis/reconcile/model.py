@@ -217,6 +217,12 @@ class Context:
 
     def within(self, total: str) -> set[str]:
         """Every measure counted inside ``total`` (its parts, their parts, ...)."""
+        cache = self.__dict__.setdefault("_within", {})
+        if total not in cache:
+            cache[total] = self._within_uncached(total)
+        return cache[total]
+
+    def _within_uncached(self, total: str) -> set[str]:
         found: set[str] = set()
         todo = [total]
         while todo:

@@ -122,17 +122,16 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
             joined = totals.join(summed, on=key, how="inner")
             verdicts.append(_verdicts(joined, len(parts)))
             sums.append((parts, got, joined[["s", "n"]]))
+        indexes: dict[int, dict] = {}
         for label in _failing(verdicts):
             row = a.record(label)
             place = (row["cluster"], row["agency"], row["area_key"], row["source_id"])
             parts, got, joined = next((p, g, j) for p, g, j in sums if label in j.index)
             s_value, n = joined.at[label, "s"], joined.at[label, "n"]
-            mine = got[
-                (got["cluster"] == place[0])
-                & (got["agency"] == place[1])
-                & (got["area_key"] == place[2])
-                & (got["source_id"] == place[3])
-            ][["figure", "line"]].sort_values("line")
+            if id(got) not in indexes:
+                indexes[id(got)] = got.groupby(key).indices
+            where = indexes[id(got)]
+            mine = got.iloc[where[place]][["figure", "line"]].sort_values("line")
             total_text = a.ctx.figure(s_value, total)
             if n == len(parts):
                 why = f"its own parts, {_sum_words(a, mine)}, add up to {total_text}"
@@ -175,14 +174,14 @@ def _chosen_parts(a: Analysis) -> list[Finding]:
             joined = totals.join(summed, on=key, how="inner")
             verdicts.append(_verdicts(joined, len(parts)))
             sums.append((parts, got, joined[["s", "n", "group", "week", "agency", "area_key"]]))
+        indexes = {}
         for label in _failing(verdicts):
             parts, got, joined = next((p, g, j) for p, g, j in sums if label in j.index)
             row = joined.loc[label]
-            mine = got[
-                (got["week"] == row["week"])
-                & (got["agency"] == row["agency"])
-                & (got["area_key"] == row["area_key"])
-            ]
+            if id(got) not in indexes:
+                indexes[id(got)] = got.groupby(key).indices
+            where = indexes[id(got)]
+            mine = got.iloc[where[(row["week"], row["agency"], row["area_key"])]]
             group = int(row["group"])
             words = join_words([a.chosen_words(int(g)) for g in mine["group"]])
             verb = "add up to" if row["n"] == len(parts) else "already add up to"

@@ -80,9 +80,7 @@ def wording(a: Analysis) -> list[Finding]:
         problems = []
         inside = ctx.within(measure)
         if named_routes and measure not in named_routes:
-            words = join_words(
-                [f"“{p}”" for p in _phrases(routes, quotes.at[index], set(named_routes))]
-            )
+            words = _Words(routes, quotes.at[index], set(named_routes))
             if measure in route_measures:
                 problems.append(
                     f"the quote says {words}, but the figure is counted as "
@@ -154,6 +152,18 @@ def wording(a: Analysis) -> list[Finding]:
             )
         )
     return findings
+
+
+class _Words:
+    """The quote's phrases, joined only when a message is written."""
+
+    def __init__(self, rows: list, quote: str, measures: set[str]) -> None:
+        self.rows, self.quote, self.measures = rows, quote, measures
+
+    def __str__(self) -> str:
+        return join_words([f"“{p}”" for p in _phrases(self.rows, self.quote, self.measures)])
+
+    __format__ = lambda self, spec: str(self)  # noqa: E731
 
 
 def _siblings(ctx, measure: str, named: frozenset[str]) -> set[str]:
