@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from .base import Analysis, join_words
@@ -62,11 +64,19 @@ def _against_computed(a: Analysis, c: pd.DataFrame) -> list[Finding]:
     return findings
 
 
-def _sum_words(a: Analysis, rows: pd.DataFrame) -> str:
-    return " + ".join(
-        f"{figure} (line {line})"
-        for figure, line in zip(rows["figure"].tolist(), rows["line"].tolist(), strict=True)
-    )
+@dataclass
+class _Parts:
+    """A source's part figures for one total, in line order."""
+
+    figure: list[str]
+    line: list[int]
+    index: list[object]
+
+
+def _sum_words(a: Analysis, rows: _Parts | pd.DataFrame) -> str:
+    figures = list(rows.figure) if isinstance(rows, _Parts) else rows["figure"].tolist()
+    lines = list(rows.line) if isinstance(rows, _Parts) else rows["line"].tolist()
+    return " + ".join(f"{f} (line {n})" for f, n in zip(figures, lines, strict=True))
 
 
 def _verdicts(joined: pd.DataFrame, size: int) -> pd.DataFrame:
@@ -122,16 +132,25 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
             joined = totals.join(summed, on=key, how="inner")
             verdicts.append(_verdicts(joined, len(parts)))
             sums.append((parts, got, joined[["s", "n"]]))
-        indexes: dict[int, dict] = {}
+        indexes: dict[int, tuple] = {}
         for label in _failing(verdicts):
             row = a.record(label)
             place = (row["cluster"], row["agency"], row["area_key"], row["source_id"])
             parts, got, joined = next((p, g, j) for p, g, j in sums if label in j.index)
             s_value, n = joined.at[label, "s"], joined.at[label, "n"]
             if id(got) not in indexes:
-                indexes[id(got)] = got.groupby(key).indices
-            where = indexes[id(got)]
-            mine = got.iloc[where[place]][["figure", "line"]].sort_values("line")
+                indexes[id(got)] = (
+                    got.groupby(key).indices,
+                    got["line"].to_numpy(),
+                    got["figure"].to_numpy(dtype=object),
+                )
+            where, lines, figures = indexes[id(got)]
+            chosen_rows = sorted(where[place], key=lambda i: int(lines[i]))
+            mine = _Parts(
+                [str(figures[i]) for i in chosen_rows],
+                [int(lines[i]) for i in chosen_rows],
+                [got.index[i] for i in chosen_rows],
+            )
             total_text = a.ctx.figure(s_value, total)
             if n == len(parts):
                 why = f"its own parts, {_sum_words(a, mine)}, add up to {total_text}"

@@ -66,12 +66,14 @@ def wording(a: Analysis) -> list[Finding]:
     chosen = chosen[~chosen.index.duplicated()].to_dict()
     # only quotes whose words name a measure other than their own are looked at
     odd = [
-        bool(r - {m}) or bool(o - {m})
+        (bool(r) and m not in r) or (bool(o) and m not in o)
         for r, o, m in zip(route_named, object_named, c["measure"], strict=True)
     ]
     findings = []
-    for index in c.index[odd]:
-        row = a.record(index)
+    fields = ["measure", "cluster_week", "agency", "area_key", "group", "publisher", "line"]
+    picked = c.loc[odd, fields]
+    for index, *values in zip(picked.index, *(picked[f].tolist() for f in fields), strict=True):
+        row = dict(zip(fields, values, strict=True))
         measure = row["measure"]
         named_routes = route_named.at[index]
         named_objects = object_named.at[index]
