@@ -594,3 +594,30 @@ def test_every_finding_is_complete(column):
     found = run(rows).findings
     assert len(found) and found[column].str.len().gt(0).all()
     assert found["claims"].map(len).gt(0).all()
+
+
+def test_a_tie_between_equal_sources_says_so():
+    sources = {
+        "paper": ("Local Paper", "secondary", "", ""),
+        "gazette": ("Gazette", "secondary", "", ""),
+    }
+    result = run(
+        [claim("arrests", 708, source="paper"), claim("arrests", 496, source="gazette")],
+        sources=sources,
+    )
+    reason = figure(result, "arrests")["reason"]
+    assert "a tie with a source of equal standing, settled by the order of the data" in reason
+    # a clear majority is no tie
+    assert (
+        "tie"
+        not in figure(
+            run(
+                [
+                    claim("arrests", 5, source="paper"),
+                    claim("arrests", 5, source="gazette"),
+                    claim("arrests", 6, source="blog"),
+                ]
+            ),
+            "arrests",
+        )["reason"]
+    )

@@ -89,6 +89,13 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
         both = pd.concat([chosen, derived], ignore_index=True)
         chosen = _ranked(both).drop_duplicates("group")
     chosen = chosen.set_index("group")
+    # a tie: the best claim with another value ranks equal on every rule but the last
+    rule = ["misscoped", "primary", "exact", "lead", "votes"]
+    rival = candidates[
+        candidates["value"].to_numpy() != chosen["value"].reindex(candidates["group"]).to_numpy()
+    ].drop_duplicates("group")
+    rival = rival.set_index("group")[rule].reindex(chosen.index)
+    chosen["tie"] = (rival == chosen[rule]).all(axis=1) & ~chosen["derived"].astype(bool)
     # Each claim against its figure's choice.
     for name in ("lo", "hi", "lo_open", "hi_open", "value", "release", "source_id", "derived"):
         c["chosen_" + name] = c["group"].map(chosen[name])
@@ -360,4 +367,10 @@ def _reasons(ctx: Context, f: pd.DataFrame) -> pd.Series:
         "; preferred over " + f["disagreeing"].astype(str) + " disagreeing source(s)",
         "",
     )
-    return pd.Series(who, index=f.index) + what + votes + against + "."
+    tie = np.where(
+        f["tie"].fillna(False).astype(bool),
+        "; a tie with a source of equal standing, settled by "
+        + np.where(f["published"].notna(), "the newer publication", "the order of the data"),
+        "",
+    )
+    return pd.Series(who, index=f.index) + what + votes + against + tie + "."
