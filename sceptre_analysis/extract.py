@@ -190,6 +190,12 @@ _CONJUNCTIONS = frozenset(
 _COMMAS = frozenset({",", "-", "–", "—"})  # what separates clauses inside a sentence
 #: Hedges that bound a figure from the same side state the same thing in a repeat.
 _BOUND = {"more": "lower", "at_least": "lower", "less": "upper", "at_most": "upper"}
+#: Words that join a force to a national scope ("all forces, as well as the BTP").
+_JOINED = re.compile(
+    r"[\s,]*(?:\w+\s+){0,3}?(?:as well as|including|alongside|plus|and|together with|with)"
+    r"\s+(?:the\s+)?",
+    re.I,
+)
 _PREPOSITIONS = frozenset(
     {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
 )
@@ -984,6 +990,8 @@ class Extractor:
         counts: dict[str, list[int]] = {}
         for start, end in doc.sentences():
             named = self._agencies_in(doc.text, start, end)
+            if len({agency for _, agency in named}) >= 3:
+                continue  # a list of forces ("in Suffolk, Cambridgeshire, Hampshire…")
             national = [a for a in named if a[1] == self.national]
             for position, agency in named:
                 if national and agency != self.national:
@@ -1000,7 +1008,17 @@ class Extractor:
         named = self._named(text)
         lo = bisect.bisect_left(named, (start,))
         hi = bisect.bisect_left(named, (end,))
-        return [(position, agency) for position, stop, agency in named[lo:hi] if stop <= end]
+        inside = [item for item in named[lo:hi] if item[1] <= end]
+        out = []
+        for index, (position, _stop, agency) in enumerate(inside):
+            # "all 43 forces ... as well as the British Transport Police": one national scope
+            absorbed = agency != self.national and any(
+                other == self.national and _JOINED.fullmatch(text[other_end:position])
+                for _p, other_end, other in inside[:index]
+            )
+            if not absorbed:
+                out.append((position, agency))
+        return out
 
     def _named(self, text: str) -> list[tuple[int, int, str]]:
         """Every agency name and national scope phrase in the text, longest first where two
