@@ -172,7 +172,6 @@ _EDITORIAL = re.compile(r"\[[^\]\n]{0,120}\]")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9£])|\n\s*\n|\n(?=\s*[-•*·▪–]\s)"
 )
-_WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*|[^\sA-Za-z\d]")
 #: Words that do not change which measure a phrase names ("knives were removed" = "knives
 #: removed").
 _AUXILIARIES = frozenset(
@@ -619,10 +618,8 @@ class Extractor:
             return "how often (not a count)"
         if mention.kind == "words" and mention.value == 1:
             word = mention.text.strip().lower()
-            if word in _ONE_WORDS or word == "one":
+            if word in _ONE_WORDS:
                 return "the word one (not a count)"
-        if re.match(r"^\d", after.strip()[:1] or "") and mention.kind == "digits":
-            pass
         return ""
 
     # -- reading around a number ------------------------------------------------------------
