@@ -185,6 +185,18 @@ def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:
     return format_period(rows["period_start"].min(), rows["period_end"].max())
 
 
+def _title_fields(dataset: Dataset, notebook: Path, parameters: Mapping[str, Any]) -> dict:
+    """Title-block fields ({period}, {period_heading}) from the rows the report selects."""
+    from .summary import title_fields  # pandas-heavy report code, only when building
+
+    try:
+        return {"period": _period_text(dataset, parameters)} | title_fields(
+            dataset, notebook.stem, parameters
+        )
+    except Exception:
+        return {"period": _period_text(dataset, parameters)}
+
+
 def report_metadata(
     notebook: Path, parameters: Mapping[str, Any], dataset: Dataset
 ) -> dict[str, Any]:
@@ -194,7 +206,7 @@ def report_metadata(
     return {
         "title": source.get("title", notebook.stem),
         "subtitle": source.get("subtitle", ""),
-        "fields": {"period": _period_text(dataset, parameters)},
+        "fields": _title_fields(dataset, notebook, parameters),
         "parameters": visible,
         "data_hash": dataset.fingerprint(),
         "notebook": notebook.name,

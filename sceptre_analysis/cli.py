@@ -85,15 +85,18 @@ def main(log_level: str) -> None:
 @click.option(
     "--documents",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of source documents to check quotes against (default: found automatically).",
+    multiple=True,
+    help="A folder of source documents to look in first (repeatable; the usual folders are "
+    "searched too: data/documents, ../shared/seeds, ../shared/corpus/documents, "
+    "SCEPTRE_DOCUMENTS_DIRS).",
 )
 @click.option("--no-documents", is_flag=True, help="Skip the check of quotes against documents.")
-def validate_command(path: Path | None, documents: Path | None, no_documents: bool) -> None:
+def validate_command(path: Path | None, documents: tuple[Path, ...], no_documents: bool) -> None:
     """Check the data files in PATH (default: the project's data/) and report every problem."""
     from .load import DataValidationError, load_dataset
 
     target = path or paths.data_dir()
-    docs = None if no_documents else (documents or "auto")
+    docs = None if no_documents else (list(documents) or "auto")
     try:  # one read: the load reports every problem at once, or returns the checked data
         dataset = load_dataset(target, documents=docs)
     except DataValidationError as error:
@@ -101,17 +104,49 @@ def validate_command(path: Path | None, documents: Path | None, no_documents: bo
             click.echo(str(problem))
         s = "" if len(error.problems) == 1 else "s"
         _fail(f"{len(error.problems)} problem{s} in {target}", EXIT_FAILED)
-    click.echo(
-        f"{target}: OK — {len(dataset.tallies)} tallies from {len(dataset.sources)} sources, "
+    for line in _validate_summary(dataset, target, no_documents):
+        click.echo(line)
+
+
+def _validate_summary(dataset, target: Path, no_documents: bool) -> list[str]:
+    """What validate checked, and what it could not: never claims an unchecked quote."""
+    from .schema import escape
+
+    sources = dataset.sources
+    lines = [
+        f"{target}: OK — {len(dataset.tallies)} tallies from {len(sources)} sources, "
         f"{len(dataset.measures)} measures"
-        + (
-            f", quotes checked against the documents in {dataset.documents_dir}"
-            if dataset.documents_dir
-            else ", quotes not checked (--no-documents)"
-            if no_documents
-            else ", quotes NOT checked (no documents folder found; see --documents)"
+    ]
+    verified = sources[sources["verified"]]
+    unverified = sources[~sources["verified"]]
+    if no_documents:
+        lines.append("  quotes not checked (--no-documents): every source is not verified")
+    elif not dataset.documents_dirs:
+        lines.append(
+            "  quotes NOT checked: no documents folder found (see --documents); every source "
+            "is not verified"
         )
-    )
+    else:
+        folders = ", ".join(str(f) for f in dataset.documents_dirs)
+        lines.append(
+            f"  quotes checked against the documents of {len(verified)} of {len(sources)} "
+            f"sources (looked in {folders})"
+        )
+    if not unverified.empty and not no_documents and dataset.documents_dirs:
+        names = ", ".join(escape(str(s)) for s in unverified["source_id"])
+        lines.append(
+            f"  not verified: {len(unverified)} source{'s' if len(unverified) != 1 else ''} "
+            f"without a document, quotes not checked: {names}"
+        )
+    unplaced = dataset.unplaced()
+    if unplaced.empty:
+        lines.append("  weeks: every claim is placed in a week")
+    else:
+        lines.append(f"  weeks: {len(unplaced)} claims cannot be placed in a week:")
+        lines += [
+            f"    tallies.csv:{row.line}: {escape(row.reason)}" for row in unplaced.itertuples()
+        ]
+    return lines
 
 
 @main.command("list")

@@ -1,4 +1,4 @@
-"""Load ``sources.csv``, ``measures.csv`` and ``tallies.csv`` as checked, tidy, typed frames.
+"""Load the data folder as checked, tidy, typed frames.
 
 Nothing is returned until every rule passes: a figure that cannot be traced to the words of
 its source must not reach a report.  All problems are gathered in one pass and raised together
@@ -7,37 +7,34 @@ as :class:`DataValidationError`, one line each, e.g.::
     data/tallies.csv:7: column 'value': must be a whole number (got '12.5', expected a
     non-negative whole number)
 
-The rules, and the choice to allow extra columns unless they look like a misspelling of a
-documented one, are described in :mod:`sceptre_analysis.schema`.
+The rules live in :mod:`sceptre_analysis.schema`, one module per concern.
 
 Frames returned (default ``RangeIndex``; ``line`` is the CSV line the row starts on, header =
-line 1, so messages and reports can cite it; extra columns are kept as text before ``line``):
+line 1; extra columns are kept as text before ``line``):
 
 ``sources``
-    source_id, publisher, title, url, document: ``str`` (blank = ``""``);
-    published: ``datetime64[ns]`` (``NaT`` when blank); kind: ``category`` (primary, secondary);
-    line: ``int64``.
+    source_id, publisher, title, url, document: ``str``; published: ``datetime64[ns]``;
+    kind: ``category``; verified: ``bool`` (its document was found and its quotes checked);
+    document_path: ``str`` (where the document was found, ``""`` if not); line.
 ``measures``
-    measure, label, noun, noun_plural, description: ``str``; unit: ``category`` (count, GBP,
-    days); category: ``category``; total_of: ``object`` holding a ``list[str]`` of component
-    measures (``[]`` when blank); line: ``int64``.
+    measure, label, noun, noun_plural, description, part_of, per_day: ``str``; unit, category:
+    ``category``; total_of: ``list[str]`` (every part once); total_of_alternatives:
+    ``list[list[str]]`` (each decomposition); line.
 ``tallies``
-    operation, agency, area: ``category`` (in order of first appearance);
-    period_start, period_end: ``datetime64[ns]`` (``NaT`` when blank);
-    measure: ``category`` (in measures.csv order); value: ``Float64`` (for arithmetic);
-    count: ``Int64`` (the value for units count/days, ``<NA>`` for money);
-    qualifier: ``category`` over :data:`QUALIFIERS` (``""`` = exact);
-    source_id: ``category`` (in sources.csv order); quote: ``str``;
-    unit: ``category`` and label: ``str``, joined from measures (missing when
-    :func:`load_tallies` runs without measures); line: ``int64``.
+    operation, agency, measure (canonical names: aliases resolved), area (the agency's area
+    when blank), source_id, unit: ``category``; value, value_high, tolerance: ``Float64``;
+    count: ``Int64`` (whole-number units); qualifier (as printed): ``category``; meaning
+    (exact, more, at_least, less, at_most, approximate, range), direction ("", increase,
+    decrease), compared_with, context, quote, note, label, period_stated: ``str``;
+    period_start, period_end: ``datetime64[ns]`` (the month's first and last day for a month,
+    ``NaT`` when undated); period_kind: exact | month | undated; week: the Timestamp key of
+    the week the claim is placed in (:mod:`sceptre_analysis.periods`), ``NaT`` if none; line.
 """
 
 from __future__ import annotations
 
-from sceptre_analysis.errors import SceptreError
-
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -45,26 +42,42 @@ from typing import Literal
 import pandas as pd
 
 from sceptre_analysis import paths
+from sceptre_analysis.errors import SceptreError
+from sceptre_analysis.hedges import parse_qualifier
+from sceptre_analysis.periods import place_weeks, unplaced
 from sceptre_analysis.schema import (
-    KINDS,
+    AGENCIES,
+    MEASURE_ALIASES,
     MEASURES,
-    QUALIFIERS,
+    OPERATIONS,
+    QUALIFIERS_FILE,
+    SOURCE_KINDS,
     SOURCES,
     TALLIES,
-    UNITS,
-    WHOLE_UNITS,
+    UNITS_FILE,
+    VOCABULARY_SPECS,
     Cells,
+    Documents,
     Problem,
     TableSpec,
+    TallyFacts,
+    check_agencies,
+    check_measure_aliases,
     check_measures,
+    check_operations,
+    check_qualifiers,
     check_sources,
     check_tallies,
-    document_texts,
+    check_units,
+    find_documents,
     parse_number,
+    parse_period,
     parse_total_of,
     read_cells,
     sort_problems,
+    total_of_alternatives,
 )
+from sceptre_analysis.vocab import Unit, Vocabulary, load_vocabulary
 
 __all__ = [
     "QUALIFIERS",
@@ -78,7 +91,9 @@ __all__ = [
     "validate",
 ]
 
-Documents = Path | str | None | Literal["auto"]
+#: ``"auto"``: the usual folders (:func:`paths.documents_dirs`); None: do not check quotes;
+#: a folder or folders: look there first, then in the usual folders.
+Documents_ = Path | str | Sequence[Path | str] | None | Literal["auto"]
 
 
 class DataValidationError(SceptreError, ValueError):
@@ -95,9 +110,39 @@ class DataValidationError(SceptreError, ValueError):
         return (type(self), (self.problems,))
 
 
+class _Qualifiers(Mapping[str, str]):
+    """Transitional, for callers written before hedges were data: maps a qualifier as printed
+    to itself once :func:`sceptre_analysis.hedges.parse_qualifier` can read it (KeyError
+    otherwise), so ``hedge_holds(QUALIFIERS[q], ...)`` reads the hedge the one way.  New code
+    reads the tallies' ``meaning``/``direction`` columns or calls :mod:`sceptre_analysis.hedges`."""
+
+    def __getitem__(self, printed: str) -> str:
+        from sceptre_analysis.hedges import UnknownQualifier
+
+        try:
+            parse_qualifier(str(printed), load_vocabulary())
+        except UnknownQualifier as error:
+            raise KeyError(printed) from error
+        return str(printed)
+
+    def __iter__(self):
+        vocabulary = load_vocabulary()
+        return iter(["", *vocabulary.qualifiers])
+
+    def __len__(self) -> int:
+        return 1 + len(load_vocabulary().qualifiers)
+
+
+QUALIFIERS: Mapping[str, str] = _Qualifiers()
+
+
+_DATA_SPECS: tuple[TableSpec, ...] = (SOURCES, TALLIES, MEASURES)
+_ALL_SPECS: tuple[TableSpec, ...] = (*_DATA_SPECS, *VOCABULARY_SPECS)
+
+
 @dataclass(frozen=True, eq=False)  # eq=False: comparing DataFrames element-wise is meaningless
 class Dataset:
-    """The three checked tables, and the folder they came from."""
+    """The checked tables, the vocabulary, and where they came from."""
 
     sources: pd.DataFrame
     tallies: pd.DataFrame
@@ -105,24 +150,30 @@ class Dataset:
     data_dir: Path
     _fingerprint: str = field(default="", repr=False)
     documents_dir: Path | None = None
-    """The folder the quotes were checked against; None when they were not checked."""
+    """The first folder documents were found in; None when quotes were not checked."""
+    vocabulary: Vocabulary | None = None
+    documents_dirs: tuple[Path, ...] = ()
+    """Every folder searched for documents, in order (empty when quotes were not checked)."""
 
     def fingerprint(self) -> str:
-        """sha256 of the three CSV files' bytes as loaded: ties a report to the exact data."""
+        """sha256 of the data files' bytes as loaded: ties a report to the exact data."""
         if self._fingerprint:
             return self._fingerprint
-        return _fingerprint(
-            {spec.filename: (self.data_dir / spec.filename).read_bytes() for spec in _SPECS}
-        )
+        contents = {}
+        for spec in _ALL_SPECS:
+            path = _vocabulary_file(self.data_dir, spec.filename)
+            contents[spec.filename] = path.read_bytes() if path.is_file() else b""
+        return _fingerprint(contents)
+
+    def unplaced(self) -> pd.DataFrame:
+        """Claims that no week takes (``line``, ``source_id``, ``reason``)."""
+        return unplaced(self.tallies)
 
 
-_SPECS: tuple[TableSpec, ...] = (SOURCES, TALLIES, MEASURES)
-
-
-def _fingerprint(contents: dict[str, bytes]) -> str:
+def _fingerprint(contents: Mapping[str, bytes]) -> str:
     digest = hashlib.sha256()
-    for spec in _SPECS:
-        data = contents[spec.filename]
+    for spec in _ALL_SPECS:
+        data = contents.get(spec.filename, b"")
         digest.update(f"{spec.filename}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
@@ -149,29 +200,35 @@ def _file(path: str | Path | None, spec: TableSpec) -> Path:
     return path / spec.filename if path.is_dir() else path
 
 
-def _documents(documents: Documents, folder: Path) -> tuple[Path | None, list[Problem]]:
-    """Where the saved source documents are; None (skip the checks) when there are none.
+def _vocabulary_file(folder: Path, name: str) -> Path:
+    """The data folder's copy of a vocabulary file, else the project's (as vocab reads it)."""
+    own = folder / name
+    return own if own.is_file() else paths.project_root() / "data" / name
 
-    ``"auto"``: ``<data folder>/documents`` if present, else :func:`paths.documents_dir`;
-    silently none if neither exists.  A folder named explicitly must exist.
-    """
+
+def _documents_folders(
+    documents: Documents_, folder: Path
+) -> tuple[list[Path] | None, list[Problem]]:
+    """The folders to look for documents in (None: do not check quotes), and a problem for
+    each folder named explicitly that does not exist."""
     if documents is None:
         return None, []
-    if isinstance(documents, str) and documents == "auto":
-        local = folder / "documents"
-        found = local if local.is_dir() else paths.documents_dir()
-        return (found if found is not None and found.is_dir() else None), []
-    folder_given = Path(documents)
-    if folder_given.is_dir():
-        return folder_given, []
-    problem = Problem(
-        folder_given,
-        None,
-        None,
-        "documents folder not found (got no folder at this path, expected the folder of "
-        "saved source documents, or documents=None to skip the quote check)",
-    )
-    return None, [problem]
+    extra: list[Path] = []
+    if not (isinstance(documents, str) and documents == "auto"):
+        given = [documents] if isinstance(documents, str | Path) else list(documents)
+        extra = [Path(p) for p in given]
+    problems = [
+        Problem(
+            p,
+            None,
+            None,
+            "documents folder not found (got no folder at this path, expected a folder of "
+            "saved source documents, or --no-documents to skip the quote check)",
+        )
+        for p in extra
+        if not p.is_dir()
+    ]
+    return paths.documents_dirs(folder, extra), problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,45 +238,72 @@ def _documents(documents: Documents, folder: Path) -> tuple[Path | None, list[Pr
 
 @dataclass
 class _Checked:
-    sources: Cells
-    measures: Cells
-    tallies: Cells
+    cells: dict[str, Cells]
+    vocabulary: Vocabulary
+    documents: Documents | None
+    facts: TallyFacts
     problems: list[Problem]
 
 
-def _measure_units(measures: pd.DataFrame | None) -> dict[str, str] | None:
-    if measures is None or "measure" not in measures.columns:
+def _units_of(measures: Cells, vocabulary: Vocabulary) -> dict[str, Unit] | None:
+    if not measures.readable or not measures.has("measure"):
         return None
-    units = measures["unit"] if "unit" in measures.columns else [""] * len(measures)
-    return {m: u for m, u in zip(measures["measure"], units, strict=True) if m}
+    return {
+        m: vocabulary.units.get(u) or Unit(u, "")
+        for m, u in zip(measures.columns["measure"], measures.get("unit"), strict=True)
+        if m
+    }
 
 
-def _check_folder(folder: Path, documents: Documents) -> _Checked:
-    sources = read_cells(folder / SOURCES.filename, SOURCES)
-    measures = read_cells(folder / MEASURES.filename, MEASURES)
-    tallies = read_cells(folder / TALLIES.filename, TALLIES)
-    docs, problems = _documents(documents, folder)
-    problems += check_sources(sources, docs)
-    problems += check_measures(measures)
-    source_frame = sources.frame
-    source_ids: list[str] | None = None
-    names: dict[str, str] = {}
-    if source_frame is not None and "source_id" in source_frame.columns:
-        source_ids = list(source_frame["source_id"])
-        if "document" in source_frame.columns:
-            names = dict(zip(source_ids, source_frame["document"], strict=True))
+def _check_vocabulary(folder: Path, measures: Cells) -> tuple[dict[str, Cells], list[Problem]]:
+    cells = {
+        spec.filename: read_cells(_vocabulary_file(folder, spec.filename), spec)
+        for spec in VOCABULARY_SPECS
+    }
+    # The project's default aliases name the project's measures: a data folder without its own
+    # measure_aliases.csv is not held to them.
+    own = (folder / MEASURE_ALIASES.filename).is_file()
+    names = measures.columns.get("measure") if measures.readable and own else None
+    problems = (
+        check_units(cells[UNITS_FILE.filename])
+        + check_qualifiers(cells[QUALIFIERS_FILE.filename])
+        + check_agencies(cells[AGENCIES.filename])
+        + check_operations(cells[OPERATIONS.filename])
+        + check_measure_aliases(cells[MEASURE_ALIASES.filename], names)
+    )
+    return cells, problems
+
+
+def _check_folder(folder: Path, documents: Documents_) -> _Checked:
+    cells = {spec.filename: read_cells(folder / spec.filename, spec) for spec in _DATA_SPECS}
+    sources, measures, tallies = (cells[s.filename] for s in (SOURCES, MEASURES, TALLIES))
+    vocabulary_cells, problems = _check_vocabulary(folder, measures)
+    cells.update(vocabulary_cells)
+    vocabulary = load_vocabulary(folder)
+    folders, folder_problems = _documents_folders(documents, folder)
+    problems += folder_problems
+    found: Documents | None = None
+    if folders is not None and sources.readable and sources.has("source_id", "document"):
+        pairs = zip(sources.columns["source_id"], sources.columns["document"], strict=True)
+        found = find_documents([(s, d) for s, d in pairs if d], folders)
+    problems += check_sources(sources, found)
+    problems += check_measures(measures, vocabulary)
+    source_ids = sources.columns.get("source_id") if sources.readable else None
+    facts = TallyFacts()
     problems += check_tallies(
         tallies,
-        measure_units=_measure_units(measures.frame),
+        vocabulary,
+        units=_units_of(measures, vocabulary),
         source_ids=source_ids,
-        documents=document_texts(source_frame, docs),
-        document_names=names,
+        documents=found,
+        facts=facts,
     )
-    order = [sources.path, measures.path, tallies.path]
-    return _Checked(sources, measures, tallies, sort_problems(problems, order))
+    order = [c.path for c in cells.values()]
+    order = [*order[len(_DATA_SPECS) :], sources.path, measures.path, tallies.path]
+    return _Checked(cells, vocabulary, found, facts, sort_problems(problems, order))
 
 
-def validate(path: str | Path | None = None, *, documents: Documents = "auto") -> list[Problem]:
+def validate(path: str | Path | None = None, *, documents: Documents_ = "auto") -> list[Problem]:
     """Every problem in the data folder (empty list = all good). Never raises for bad data."""
     return _check_folder(_folder(path), documents).problems
 
@@ -229,97 +313,163 @@ def validate(path: str | Path | None = None, *, documents: Documents = "auto") -
 # --------------------------------------------------------------------------------------------
 
 
-def _text(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return frame[name].astype(str).reset_index(drop=True)
-    return pd.Series([""] * len(frame), dtype=str)
+def _text(cells: Cells, name: str) -> pd.Series:
+    return pd.Series(cells.get(name), dtype=object).astype(str)
 
 
-def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
-    text = _text(frame, name)
+def _dates(values: Iterable[str]) -> pd.Series:
+    text = pd.Series(list(values), dtype=object)
     return pd.to_datetime(text.where(text != ""), format="%Y-%m-%d").astype("datetime64[ns]")
 
 
-def _category(values: pd.Series, categories: Sequence[str] | None = None) -> pd.Categorical:
-    if categories is None:
-        categories = list(dict.fromkeys(values))
-    else:
-        categories = list(dict.fromkeys([*categories, *values]))
+def _category(values: Sequence[str] | pd.Series, categories: Sequence[str] | None = None):
+    categories = list(dict.fromkeys([*(categories or []), *values]))
     return pd.Categorical(values, categories=categories)
 
 
-def _finish(frame: pd.DataFrame, columns: dict[str, object], spec: TableSpec) -> pd.DataFrame:
+def _finish(cells: Cells, columns: dict[str, object]) -> pd.DataFrame:
     """Add extra (undocumented) columns as text and the ``line`` column."""
-    out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
-    for name in frame.columns:
-        if name not in spec.names and not name.startswith("_"):
-            out[name] = _text(frame, name)
-    out["line"] = frame.index.to_numpy(dtype="int64")
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(cells)))
+    for name in cells.columns:
+        if name not in cells.spec.names and not name.startswith("_"):
+            out[name] = _text(cells, name)
+    out["line"] = pd.array(cells.lines or [], dtype="int64")
     return out
 
 
-def _tidy_sources(frame: pd.DataFrame) -> pd.DataFrame:
+def _tidy_sources(cells: Cells, documents: Documents | None = None) -> pd.DataFrame:
+    ids = cells.get("source_id")
+    found = documents.paths if documents is not None else {}
     columns: dict[str, object] = {
-        "source_id": _text(frame, "source_id"),
-        "publisher": _text(frame, "publisher"),
-        "title": _text(frame, "title"),
-        "published": _dates(frame, "published"),
-        "url": _text(frame, "url"),
-        "document": _text(frame, "document"),
-        "kind": pd.Categorical(_text(frame, "kind"), categories=list(KINDS)),
+        "source_id": _text(cells, "source_id"),
+        "publisher": _text(cells, "publisher"),
+        "title": _text(cells, "title"),
+        "published": _dates(cells.get("published")),
+        "url": _text(cells, "url"),
+        "document": _text(cells, "document"),
+        "kind": pd.Categorical(cells.get("kind"), categories=list(SOURCE_KINDS)),
+        "verified": pd.Series([s in found for s in ids], dtype=bool),
+        "document_path": pd.Series([str(found.get(s, "")) for s in ids], dtype=object),
     }
-    return _finish(frame, columns, SOURCES)
+    return _finish(cells, columns)
 
 
-def _tidy_measures(frame: pd.DataFrame) -> pd.DataFrame:
+def _tidy_measures(cells: Cells, vocabulary: Vocabulary) -> pd.DataFrame:
+    totals = cells.get("total_of")
     columns: dict[str, object] = {
-        "measure": _text(frame, "measure"),
-        "label": _text(frame, "label"),
-        "noun": _text(frame, "noun"),
-        "noun_plural": _text(frame, "noun_plural"),
-        "unit": pd.Categorical(_text(frame, "unit"), categories=list(UNITS)),
-        "category": _category(_text(frame, "category")),
-        "total_of": pd.Series([parse_total_of(t) for t in _text(frame, "total_of")], dtype=object),
-        "description": _text(frame, "description"),
+        "measure": _text(cells, "measure"),
+        "label": _text(cells, "label"),
+        "noun": _text(cells, "noun"),
+        "noun_plural": _text(cells, "noun_plural"),
+        "unit": _category(cells.get("unit"), list(vocabulary.units)),
+        "category": _category(cells.get("category")),
+        "total_of": pd.Series([parse_total_of(t) for t in totals], dtype=object),
+        "total_of_alternatives": pd.Series(
+            [total_of_alternatives(t) for t in totals], dtype=object
+        ),
+        "part_of": _text(cells, "part_of"),
+        "per_day": _text(cells, "per_day"),
+        "description": _text(cells, "description"),
     }
-    return _finish(frame, columns, MEASURES)
+    return _finish(cells, columns)
+
+
+def _cached(values: Sequence[str], convert) -> list:
+    seen: dict[str, object] = {}
+    return [seen[v] if v in seen else seen.setdefault(v, convert(v)) for v in values]
+
+
+def _periods(starts: Sequence[str], ends: Sequence[str]) -> dict[str, object]:
+    """period_start/end as the first and last day, the kind, and the period as written."""
+    first_days, last_days, kinds, stated = [], [], [], []
+    for start, end in zip(starts, ends, strict=True):
+        first, last = parse_period(start), parse_period(end or start)
+        kind = first.kind if first is not None else "undated"
+        kinds.append(kind)
+        first_days.append(first.first.isoformat() if first and first.first else "")
+        last_days.append(last.last.isoformat() if last and last.last else "")
+        stated.append(start if kind == "month" or start == end or not end else f"{start} to {end}")
+    return {
+        "period_start": _dates(first_days),
+        "period_end": _dates(last_days),
+        "period_kind": pd.Series(kinds, dtype=object),
+        "period_stated": pd.Series(stated, dtype=object),
+    }
 
 
 def _tidy_tallies(
-    frame: pd.DataFrame, measures: pd.DataFrame | None, sources: pd.DataFrame | None
+    cells: Cells,
+    vocabulary: Vocabulary,
+    measures: pd.DataFrame | None,
+    sources: pd.DataFrame | None,
+    facts: TallyFacts | None = None,
 ) -> pd.DataFrame:
-    measure = _text(frame, "measure")
-    numbers = [parse_number(v) for v in _text(frame, "value")]
+    known = list(measures["measure"]) if measures is not None else []
+    measure = _cached(cells.get("measure"), lambda m: vocabulary.measure_for(m, known) or m)
+    agency = _cached(cells.get("agency"), lambda a: vocabulary.agency_names.resolve(a) or a)
+    operation = _cached(
+        cells.get("operation"), lambda o: vocabulary.operation_names.resolve(o) or o
+    )
+    agency_area = {a.name: a.area for a in vocabulary.agencies.values()}
+    area = [
+        given or agency_area.get(name, "")
+        for given, name in zip(cells.get("area"), agency, strict=True)
+    ]
+    parsed = dict(facts.qualifiers) if facts is not None else {}
+    qualifiers = cells.get("qualifier")
+    hedges = [
+        parsed[q] if q in parsed else parsed.setdefault(q, parse_qualifier(q, vocabulary))
+        for q in qualifiers
+    ]
+    values = _cached(
+        cells.get("value"), lambda v: None if (n := parse_number(v)) is None else float(n)
+    )
+    highs = _cached(
+        cells.get("value_high"), lambda v: None if (n := parse_number(v)) is None else float(n)
+    )
     if measures is not None:
         unit_of = dict(zip(measures["measure"], measures["unit"].astype(str), strict=True))
         label_of = dict(zip(measures["measure"], measures["label"], strict=True))
-        measure_order: list[str] | None = list(measures["measure"])
     else:
-        unit_of, label_of, measure_order = {}, {}, None
+        unit_of, label_of = {}, {}
     units = [unit_of.get(m) for m in measure]
+    whole = {name for name, unit in vocabulary.units.items() if unit.decimals == 0}
     counts = [
-        int(n) if n is not None and u in WHOLE_UNITS else pd.NA
-        for n, u in zip(numbers, units, strict=True)
+        int(v) if v is not None and u in whole and float(v).is_integer() else pd.NA
+        for v, u in zip(values, units, strict=True)
     ]
     source_order = list(sources["source_id"]) if sources is not None else None
     columns: dict[str, object] = {
-        "operation": _category(_text(frame, "operation")),
-        "period_start": _dates(frame, "period_start"),
-        "period_end": _dates(frame, "period_end"),
-        "agency": _category(_text(frame, "agency")),
-        "area": _category(_text(frame, "area")),
-        "measure": _category(measure, measure_order),
-        "value": pd.array([None if n is None else float(n) for n in numbers], dtype="Float64"),
+        "operation": _category(operation),
+        **_periods(cells.get("period_start"), cells.get("period_end")),
+        "agency": _category(agency),
+        "area": _category(area),
+        "measure": _category(measure, known or None),
+        "value": pd.array(values, dtype="Float64"),
+        "value_high": pd.array(highs, dtype="Float64"),
         "count": pd.array(counts, dtype="Int64"),
-        "qualifier": _category(_text(frame, "qualifier"), list(QUALIFIERS)),
-        "source_id": _category(_text(frame, "source_id"), source_order),
-        "quote": _text(frame, "quote"),
-        "unit": pd.Categorical(units, categories=list(UNITS)),
-        "label": pd.Series([label_of.get(m, pd.NA) for m in measure], dtype=str)
+        "qualifier": _category(qualifiers, [""]),
+        "meaning": pd.Series([h.hedge.meaning for h in hedges], dtype=object),
+        "direction": pd.Series(
+            [h.direction.meaning if h.direction else "" for h in hedges], dtype=object
+        ),
+        "tolerance": pd.array([h.hedge.tolerance for h in hedges], dtype="Float64"),
+        "compared_with": _text(cells, "compared_with"),
+        "context": _text(cells, "context"),
+        "source_id": _category(cells.get("source_id"), source_order),
+        "quote": _text(cells, "quote"),
+        "note": _text(cells, "note"),
+        "unit": _category([u or "" for u in units], list(vocabulary.units))
         if measures is not None
-        else pd.Series([pd.NA] * len(frame), dtype=object),
+        else pd.Categorical([None] * len(cells), categories=list(vocabulary.units)),
+        "label": pd.Series([label_of.get(m, pd.NA) for m in measure], dtype=object)
+        if measures is not None
+        else pd.Series([pd.NA] * len(cells), dtype=object),
     }
-    return _finish(frame, columns, TALLIES)
+    frame = _finish(cells, columns)
+    frame["week"] = place_weeks(frame)
+    # keep ``line`` last, as documented
+    return frame[[c for c in frame.columns if c != "line"] + ["line"]]
 
 
 def _raise_if(problems: list[Problem], order: Sequence[Path] | None = None) -> None:
@@ -328,51 +478,59 @@ def _raise_if(problems: list[Problem], order: Sequence[Path] | None = None) -> N
         raise DataValidationError(problems if order is None else sort_problems(problems, order))
 
 
-def _frame(cells: Cells) -> pd.DataFrame:
-    assert cells.frame is not None  # only called once the checks passed
-    return cells.frame
-
-
 # --------------------------------------------------------------------------------------------
 # Public loaders
 # --------------------------------------------------------------------------------------------
 
 
-def load_dataset(path: str | Path | None = None, *, documents: Documents = "auto") -> Dataset:
-    """Check all three files together (including cross-file rules) and return them typed.
+def load_dataset(path: str | Path | None = None, *, documents: Documents_ = "auto") -> Dataset:
+    """Check every data file together (including cross-file rules) and return them typed.
 
     ``path``: the data folder (default :func:`paths.data_dir`), or any file inside it.
-    ``documents``: ``"auto"`` finds the saved source documents (see ``_documents``), a path
-    names the folder, ``None`` skips the quote-in-document check.
+    ``documents``: ``"auto"`` looks in the usual folders (:func:`paths.documents_dirs`); a
+    folder (or list of folders) is searched first; ``None`` skips the quote checks.
     Raises :class:`DataValidationError` listing every problem.
     """
     folder = _folder(path)
     checked = _check_folder(folder, documents)
     _raise_if(checked.problems)
-    sources = _tidy_sources(_frame(checked.sources))
-    measures = _tidy_measures(_frame(checked.measures))
-    tallies = _tidy_tallies(_frame(checked.tallies), measures, sources)
-    fingerprint = _fingerprint(
-        {c.spec.filename: c.raw for c in (checked.sources, checked.measures, checked.tallies)}
+    cells = checked.cells
+    sources = _tidy_sources(cells[SOURCES.filename], checked.documents)
+    measures = _tidy_measures(cells[MEASURES.filename], checked.vocabulary)
+    tallies = _tidy_tallies(
+        cells[TALLIES.filename], checked.vocabulary, measures, sources, checked.facts
     )
-    documents_found, _ = _documents(documents, folder)
-    return Dataset(sources, tallies, measures, folder, fingerprint, documents_found)
+    fingerprint = _fingerprint({name: c.raw for name, c in cells.items()})
+    found = checked.documents
+    folders = found.folders if found is not None else ()
+    first = (
+        next(iter(dict.fromkeys(p.parent for p in found.paths.values())), None) if found else None
+    )
+    return Dataset(
+        sources, tallies, measures, folder, fingerprint, first, checked.vocabulary, folders
+    )
 
 
-def load_sources(path: str | Path | None = None, *, documents: Documents = "auto") -> pd.DataFrame:
+def load_sources(path: str | Path | None = None, *, documents: Documents_ = "auto") -> pd.DataFrame:
     """sources.csv alone (a file, or a folder holding it); checks its documents exist."""
     file = _file(path, SOURCES)
     cells = read_cells(file, SOURCES)
-    docs, problems = _documents(documents, file.parent)
-    _raise_if(problems + check_sources(cells, docs), [file])
-    return _tidy_sources(_frame(cells))
+    folders, problems = _documents_folders(documents, file.parent)
+    found = None
+    if folders is not None and cells.readable and cells.has("source_id", "document"):
+        pairs = zip(cells.columns["source_id"], cells.columns["document"], strict=True)
+        found = find_documents([(s, d) for s, d in pairs if d], folders)
+    _raise_if(problems + check_sources(cells, found), [file])
+    return _tidy_sources(cells, found)
 
 
 def load_measures(path: str | Path | None = None) -> pd.DataFrame:
     """measures.csv alone (a file, or a folder holding it)."""
-    cells = read_cells(_file(path, MEASURES), MEASURES)
-    _raise_if(check_measures(cells), [cells.path])
-    return _tidy_measures(_frame(cells))
+    file = _file(path, MEASURES)
+    vocabulary = load_vocabulary(file.parent)
+    cells = read_cells(file, MEASURES)
+    _raise_if(check_measures(cells, vocabulary), [cells.path])
+    return _tidy_measures(cells, vocabulary)
 
 
 def load_tallies(
@@ -382,28 +540,33 @@ def load_tallies(
 ) -> pd.DataFrame:
     """tallies.csv alone (a file, or a folder holding it).
 
-    ``measures`` supplies units and labels and enables the unknown-measure and
-    whole-number/pence rules: ``"auto"`` reads the measures.csv next to the tallies if there
+    ``measures`` supplies units and labels and enables the unknown-measure, decimals and
+    quote-states-value rules: ``"auto"`` reads the measures.csv next to the tallies if there
     is one (its problems are reported too), a frame from :func:`load_measures` is used as
     is, ``None`` skips them (unit, label and count are then missing).  Source ids and quotes
-    need the sources, so only :func:`load_dataset` checks those.
+    in documents need the sources, so only :func:`load_dataset` checks those.
     """
     file = _file(path, TALLIES)
+    vocabulary = load_vocabulary(file.parent)
     problems: list[Problem] = []
     if isinstance(measures, str) and measures == "auto":
         sibling = file.parent / MEASURES.filename
         measures = None
         if sibling.is_file():
             measure_cells = read_cells(sibling, MEASURES)
-            problems += check_measures(measure_cells)
+            problems += check_measures(measure_cells, vocabulary)
             if not problems:
-                measures = _tidy_measures(_frame(measure_cells))
+                measures = _tidy_measures(measure_cells, vocabulary)
     units = (
-        dict(zip(measures["measure"], measures["unit"].astype(str), strict=True))
+        {
+            m: vocabulary.units.get(u) or Unit(u, "")
+            for m, u in zip(measures["measure"], measures["unit"].astype(str), strict=True)
+        }
         if measures is not None
         else None
     )
     cells = read_cells(file, TALLIES)
-    problems += check_tallies(cells, measure_units=units)
+    facts = TallyFacts()
+    problems += check_tallies(cells, vocabulary, units=units, facts=facts)
     _raise_if(problems, [file.parent / MEASURES.filename, file])
-    return _tidy_tallies(_frame(cells), measures, None)
+    return _tidy_tallies(cells, vocabulary, measures, None, facts)

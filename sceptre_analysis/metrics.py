@@ -1,23 +1,24 @@
 """Figures derived from the tallies: totals from parts, per-day rates, shares, hedge checks.
 
 Everything here is computed from validated frames (see :mod:`sceptre_analysis.load`)
-and returned as frames, so a notebook can show the working as well as the answer.
+and returned as frames, so a notebook can show the working as well as the answer.  Whether a
+hedged claim holds is decided by :mod:`sceptre_analysis.hedges` alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
+from . import hedges
 from .narrative import format_value, hedged_figure
+from .vocab import Vocabulary, load_vocabulary
 
 SCOPE = ["operation", "period_start", "period_end", "agency", "area"]
 """Columns that say *what* a figure is about: the same scope + measure should agree."""
 
-# How far "about"/"almost" may stray from the stated figure and still count as true.
-APPROXIMATE_TOLERANCE = 0.10
-
 __all__ = [
-    "APPROXIMATE_TOLERANCE",
     "SCOPE",
     "check_hedges",
     "derived_totals",
@@ -34,51 +35,86 @@ def period_days(start: object, end: object) -> int:
     return int((pd.Timestamp(end) - pd.Timestamp(start)).days) + 1
 
 
-def hedge_holds(comparison: str, stated: float, actual: float) -> bool:
-    """Whether an exact ``actual`` figure is consistent with a hedged ``stated`` one.
-
-    ``comparison`` is the meaning of the qualifier (see ``QUALIFIERS``):
-    ``>`` "more than 240" holds for 245; ``~`` "about 240" within 10 %.
-    """
-    tolerance = APPROXIMATE_TOLERANCE * abs(stated)
-    checks = {
-        "=": actual == stated,
-        ">": actual > stated,
-        ">=": actual >= stated,
-        "<": actual < stated,
-        "<=": actual <= stated,
-        "~": abs(actual - stated) <= tolerance,
-        "<~": stated - tolerance <= actual < stated,
-    }
-    if comparison not in checks:
-        raise ValueError(f"unknown comparison {comparison!r}; expected one of {sorted(checks)}")
-    return bool(checks[comparison])
+def hedge_holds(
+    qualifier: str,
+    stated: float,
+    actual: float,
+    vocabulary: Vocabulary | None = None,
+    *,
+    high: float | None = None,
+) -> bool:
+    """Whether an exact ``actual`` figure bears out ``qualifier`` + ``stated`` ("more than 240"
+    holds for 245; "almost 240" for 230 but not 200).  The qualifier is read as printed, with
+    its tolerance, by :func:`sceptre_analysis.hedges.claim`; unknown words raise ValueError."""
+    claim = hedges.claim(stated, qualifier, vocabulary or load_vocabulary(), high=high)
+    return bool(hedges.holds(claim, actual))
 
 
-def _components(measures: pd.DataFrame) -> dict[str, list[str]]:
-    return {
-        row.measure: list(row.total_of)
-        for row in measures.itertuples()
-        if isinstance(row.total_of, list) and row.total_of
-    }
+def _exact_levels(tallies: pd.DataFrame) -> pd.DataFrame:
+    """Exact figures of levels (not changes, not hedged)."""
+    meaning = tallies["meaning"] if "meaning" in tallies.columns else None
+    if meaning is None:  # a frame from before hedges had meanings
+        return tallies[tallies["qualifier"].astype(str) == ""]
+    mask = meaning.astype(str) == "exact"
+    if "direction" in tallies.columns:
+        mask &= tallies["direction"].astype(str) == ""
+    return tallies[mask]
+
+
+def _alternatives(measures: pd.DataFrame) -> dict[str, list[list[str]]]:
+    """measure -> its decompositions into parts, most detailed first."""
+    column = "total_of_alternatives" if "total_of_alternatives" in measures.columns else "total_of"
+    found: dict[str, list[list[str]]] = {}
+    for measure, value in zip(measures["measure"], measures[column], strict=True):
+        if not isinstance(value, list) or not value:
+            continue
+        options = value if isinstance(value[0], list) else [value]
+        found[str(measure)] = [list(option) for option in options if option]
+    return found
+
+
+def _group_keys(tallies: pd.DataFrame) -> list[str]:
+    extra = [c for c in ("week", "context") if c in tallies.columns]
+    return [*SCOPE, "source_id", *extra]
+
+
+def _one_value_each(group: pd.DataFrame) -> dict[str, tuple[float, int]]:
+    """measure -> (value, line) for the parts this source states once, or states twice with
+    the same value (a headline and a list); a part stated with two values is left out."""
+    found: dict[str, tuple[float, int]] = {}
+    clashing: set[str] = set()
+    for measure, value, line in zip(
+        group["measure"].astype(str), group["value"], group["line"], strict=True
+    ):
+        value = float(value)
+        if measure in found and found[measure][0] != value:
+            clashing.add(measure)
+        found.setdefault(measure, (value, int(line)))
+    return {m: v for m, v in found.items() if m not in clashing}
 
 
 def derived_totals(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """Totals computed from exact component figures stated by the same source.
 
-    The Met's 187 knives + 58 other offensive weapons give 245 weapons; the row
-    keeps its ``basis`` in words and the ``lines`` it was computed from.
+    The Met's 187 knives + 58 other offensive weapons give 245 weapons; the row keeps its
+    ``basis`` in words, the ``parts`` and the ``lines`` it was computed from.  Of a measure's
+    alternative decompositions, the first whose parts the source all states is used.
     """
-    exact = tallies[tallies["qualifier"].astype(str) == ""]
+    exact = _exact_levels(tallies)
     labels = measures.set_index("measure")
+    keys = _group_keys(tallies)
     rows: list[dict[str, object]] = []
-    for total, parts in _components(measures).items():
-        subset = exact[exact["measure"].astype(str).isin(parts)]
-        for key, group in subset.groupby([*SCOPE, "source_id"], observed=True, sort=True):
-            by_measure = group.drop_duplicates("measure").set_index(group["measure"].astype(str))
-            if not set(parts) <= set(by_measure.index):
+    for total, options in _alternatives(measures).items():
+        wanted = {part for option in options for part in option}
+        subset = exact[exact["measure"].astype(str).isin(wanted)]
+        if subset.empty:
+            continue
+        for key, group in subset.groupby(keys, observed=True, sort=True, dropna=False):
+            stated = _one_value_each(group)
+            parts = next((o for o in options if all(p in stated for p in o)), None)
+            if parts is None:
                 continue
-            values = [float(by_measure.loc[part, "value"]) for part in parts]
+            values = [stated[part][0] for part in parts]
             basis = " + ".join(
                 hedged_figure(
                     value,
@@ -87,18 +123,21 @@ def derived_totals(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
                 )
                 for part, value in zip(parts, values, strict=True)
             )
-            record = dict(zip([*SCOPE, "source_id"], key, strict=True))
+            record = dict(zip(keys, key, strict=True))
             record.update(
                 measure=total,
                 value=sum(values),
                 qualifier="",
+                meaning="exact",
+                direction="",
                 basis=basis,
-                lines=[int(by_measure.loc[part, "line"]) for part in parts],
+                parts=list(parts),
+                lines=[stated[part][1] for part in parts],
                 derived=True,
             )
             rows.append(record)
-    columns = [*SCOPE, "source_id", "measure", "value", "qualifier", "basis", "lines", "derived"]
-    return pd.DataFrame(rows, columns=columns)
+    columns = [*keys, "measure", "value", "qualifier", "meaning", "direction", "basis", "parts"]
+    return pd.DataFrame(rows, columns=[*columns, "lines", "derived"])
 
 
 def with_derived(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
@@ -108,16 +147,21 @@ def with_derived(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     if derived.empty:
         return stated
     info = measures.set_index("measure")[["label", "unit", "noun", "noun_plural"]]
-    derived = derived.join(info, on="measure")
+    derived = derived.drop(columns=["parts"]).join(info, on="measure")
     combined = pd.concat([stated.astype({"measure": str}), derived], ignore_index=True)
     return combined
 
 
 def per_day_rates(tallies: pd.DataFrame) -> pd.DataFrame:
-    """Each exact count over the days of its stated period (1,002 arrests / 7 ≈ 143 a day)."""
-    counts = tallies[
-        (tallies["unit"].astype(str) != "days") & (tallies["qualifier"].astype(str) == "")
-    ].copy()
+    """Each exact count over the days of its stated period (1,002 arrests / 7 ≈ 143 a day).
+
+    Lengths of the operation, changes, and figures without an exact period are left out.
+    """
+    counts = _exact_levels(tallies)
+    counts = counts[(counts["unit"].astype(str) != "days")]
+    if "period_kind" in counts.columns:
+        counts = counts[counts["period_kind"].astype(str) == "exact"]
+    counts = counts[counts["period_start"].notna() & counts["period_end"].notna()].copy()
     counts["days"] = [
         period_days(start, end)
         for start, end in zip(counts["period_start"], counts["period_end"], strict=True)
@@ -129,15 +173,18 @@ def per_day_rates(tallies: pd.DataFrame) -> pd.DataFrame:
 def shares(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """Each component's share of its derived total: knives are 187 / 245 ≈ 76 % of weapons."""
     totals = derived_totals(tallies, measures)
-    parts = _components(measures)
+    keys = _group_keys(tallies)
+    exact = _exact_levels(tallies)
     rows: list[dict[str, object]] = []
-    exact = tallies[tallies["qualifier"].astype(str) == ""]
-    for total in totals.itertuples(index=False):
-        scope = {column: getattr(total, column) for column in [*SCOPE, "source_id"]}
+    for total in totals.to_dict("records"):
+        scope = {column: total[column] for column in keys}
         mask = pd.Series(True, index=exact.index)
         for column, value in scope.items():
-            mask &= exact[column].astype(object) == value
-        for part in parts[total.measure]:
+            if pd.isna(value):
+                mask &= exact[column].isna()
+            else:
+                mask &= exact[column].astype(object) == value
+        for part in total["parts"]:
             match = exact[mask & (exact["measure"].astype(str) == part)]
             if match.empty:
                 continue
@@ -146,51 +193,77 @@ def shares(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
                 {
                     **scope,
                     "measure": part,
-                    "of": total.measure,
+                    "of": total["measure"],
                     "value": value,
-                    "total": total.value,
-                    "share": value / total.value if total.value else float("nan"),
+                    "total": total["value"],
+                    "share": value / total["value"] if total["value"] else float("nan"),
                 }
             )
-    columns = [*SCOPE, "source_id", "measure", "of", "value", "total", "share"]
+    columns = [*keys, "measure", "of", "value", "total", "share"]
     return pd.DataFrame(rows, columns=columns)
 
 
+def _same_scope(pool: pd.DataFrame, claim: Mapping[str, object]) -> pd.Series:
+    mask = pool["measure"].astype(str) == str(claim["measure"])
+    for column in SCOPE:
+        value = claim[column]
+        if pd.isna(value):
+            mask &= pool[column].isna()
+        else:
+            mask &= pool[column].astype(object) == value
+    if "context" in pool.columns and "context" in claim:
+        mask &= pool["context"].fillna("").astype(str) == str(claim["context"] or "")
+    return mask
+
+
 def check_hedges(
-    tallies: pd.DataFrame, measures: pd.DataFrame, qualifiers: dict[str, str]
+    tallies: pd.DataFrame,
+    measures: pd.DataFrame,
+    qualifiers: object = None,
+    vocabulary: Vocabulary | None = None,
 ) -> pd.DataFrame:
     """Test every hedged claim against the exact figures for the same scope.
 
-    "More than 240 weapons" holds against the 245 derived from 187 knives and
-    58 other weapons; "over 1,000 arrests" against 1,002. Exact figures from
-    the claim's own source are preferred as evidence; ``holds`` is missing when
-    no exact figure exists to test against.
+    "More than 240 weapons" holds against the 245 derived from 187 knives and 58 other
+    weapons; "over 1,000 arrests" against 1,002.  A change ("an increase of over 14%") is
+    tested against exact changes only.  Exact figures from the claim's own source are preferred
+    as evidence; ``holds`` is missing when no exact figure exists to test against.
+    ``qualifiers`` is accepted for old callers and ignored: :mod:`sceptre_analysis.hedges`
+    decides.
     """
+    vocabulary = vocabulary or load_vocabulary()
     pool = with_derived(tallies, measures)
-    pool = pool[pool["qualifier"].astype(str) == ""]
+    exact_pool = pool[pool["qualifier"].astype(str) == ""]
     labels = measures.set_index("measure")
     hedged = tallies[tallies["qualifier"].astype(str) != ""]
     rows: list[dict[str, object]] = []
-    for claim in hedged.itertuples(index=False):
-        mask = pool["measure"].astype(str) == str(claim.measure)
-        for column in SCOPE:
-            mask &= pool[column].astype(object) == getattr(claim, column)
-        evidence = pool[mask].copy()
-        evidence["own_source"] = evidence["source_id"].astype(str) == str(claim.source_id)
+    for claim_row in hedged.to_dict("records"):
+        parsed = hedges.parse_qualifier(str(claim_row["qualifier"]), vocabulary)
+        high = claim_row.get("value_high")
+        stated = hedges.claim(
+            float(claim_row["value"]),
+            parsed,
+            high=None if high is None or pd.isna(high) else float(high),
+        )
+        evidence = exact_pool[_same_scope(exact_pool, claim_row)].copy()
+        if stated.is_change:  # a change is compared with stated changes of the same measure
+            evidence = evidence.iloc[0:0]
+        evidence["own_source"] = evidence["source_id"].astype(str) == str(claim_row["source_id"])
         evidence = evidence.sort_values(["own_source", "derived"], ascending=[False, True])
-        unit = str(claim.unit)
+        unit = str(claim_row["unit"])
+        measure = str(claim_row["measure"])
         stated_text = hedged_figure(
-            claim.value,
-            qualifier=str(claim.qualifier),
+            claim_row["value"],
+            qualifier=str(claim_row["qualifier"]),
             unit=unit,
-            noun=str(labels.loc[str(claim.measure), "noun"] or ""),
-            noun_plural=labels.loc[str(claim.measure), "noun_plural"] or None,
+            noun=str(labels.loc[measure, "noun"] or ""),
+            noun_plural=labels.loc[measure, "noun_plural"] or None,
         )
         record: dict[str, object] = {
-            "line": claim.line,
-            "source_id": claim.source_id,
-            **{column: getattr(claim, column) for column in SCOPE},
-            "measure": claim.measure,
+            "line": claim_row["line"],
+            "source_id": claim_row["source_id"],
+            **{column: claim_row[column] for column in SCOPE},
+            "measure": claim_row["measure"],
             "claim": stated_text,
             "exact": pd.NA,
             "basis": "",
@@ -199,15 +272,16 @@ def check_hedges(
         }
         if not evidence.empty:
             best = evidence.iloc[0]
-            holds = hedge_holds(qualifiers[str(claim.qualifier)], float(claim.value), best.value)
+            check = hedges.holds(stated, float(best["value"]))
+            holds = bool(check)
             basis = best["basis"] or f"stated on line {int(best['line'])}"
             record.update(
-                exact=best.value,
+                exact=best["value"],
                 basis=f"{basis} ({best['source_id']})",
                 holds=holds,
                 verdict=(
                     f"“{stated_text}” {'holds' if holds else 'does NOT hold'} against "
-                    f"{format_value(best.value, unit)}"
+                    f"{format_value(best['value'], unit)}"
                     + (f" = {best['basis']}" if best["basis"] else "")
                 ),
             )

@@ -8,8 +8,6 @@ typo stops with the list of valid values rather than a traceback.
 
 from __future__ import annotations
 
-from sceptre_analysis.errors import SceptreError
-
 import ast
 import difflib
 from collections.abc import Callable, Mapping
@@ -19,8 +17,11 @@ from typing import Any
 
 import pandas as pd
 
+from sceptre_analysis.errors import SceptreError
+
 from .load import Dataset
 from .narrative import join_words
+from .periods import week_labels
 
 __all__ = [
     "HIDDEN_PARAMETERS",
@@ -29,6 +30,7 @@ __all__ = [
     "Selection",
     "allowed_values",
     "check_parameters",
+    "grid_values",
     "notebook_parameters",
     "select",
 ]
@@ -84,8 +86,19 @@ def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
     return parameters
 
 
-def _dates(series: pd.Series) -> list[str]:
-    return sorted({pd.Timestamp(value).date().isoformat() for value in series})
+def _of_operation(dataset: Dataset, chosen: Mapping[str, Any]) -> pd.DataFrame:
+    tallies = dataset.tallies
+    if chosen.get("operation"):
+        tallies = tallies[tallies["operation"].astype(str) == str(chosen["operation"])]
+    return tallies
+
+
+def week_key(label: str) -> pd.Timestamp | None:
+    """``2020-11-09`` or ``2025-11`` (a week known by its month) -> the week's key."""
+    try:
+        return pd.Timestamp(str(label))
+    except (ValueError, TypeError):
+        return None
 
 
 def _operations(dataset: Dataset, _: Mapping[str, Any]) -> list[str]:
@@ -93,19 +106,14 @@ def _operations(dataset: Dataset, _: Mapping[str, Any]) -> list[str]:
 
 
 def _weeks(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
-    tallies = dataset.tallies
-    if chosen.get("operation"):
-        tallies = tallies[tallies["operation"].astype(str) == str(chosen["operation"])]
-    return _dates(tallies["period_start"])
+    """The weeks that have figures, oldest first, as ``2020-11-09`` (or ``2025-11``)."""
+    return list(week_labels(_of_operation(dataset, chosen)).values())
 
 
 def _agencies(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
-    tallies = dataset.tallies
-    if chosen.get("operation"):
-        tallies = tallies[tallies["operation"].astype(str) == str(chosen["operation"])]
+    tallies = _of_operation(dataset, chosen)
     if chosen.get("week"):
-        week = pd.Timestamp(str(chosen["week"]))
-        tallies = tallies[tallies["period_start"] == week]
+        tallies = tallies[tallies["week"] == week_key(str(chosen["week"]))]
     return sorted({str(value) for value in tallies["agency"]})
 
 
@@ -124,6 +132,20 @@ def allowed_values(
     if name not in CHOICES:
         return []
     return CHOICES[name](dataset, chosen or {})
+
+
+def grid_values(name: str, dataset: Dataset, chosen: Mapping[str, Any] | None = None) -> list[str]:
+    """What ``"*"`` expands to in a build-plan grid: the allowed values, except that an
+    agency in a given week must have enough figures for a report
+    (:func:`sceptre_analysis.figures.enough_figures`); the rest are skipped."""
+    chosen = chosen or {}
+    values = allowed_values(name, dataset, chosen)
+    if name == "agency" and chosen.get("operation") and chosen.get("week"):
+        from .figures import reportable_agencies  # report code: only when a plan is expanded
+
+        keep = set(reportable_agencies(dataset, str(chosen["operation"]), str(chosen["week"])))
+        values = [value for value in values if value in keep]
+    return values
 
 
 def _unknown(kind: str, value: Any, valid: list[str], context: str = "") -> str:
@@ -181,6 +203,8 @@ def check_parameters(
         for name in CHOICES:  # in order: an unknown operation makes its weeks moot
             if name not in merged or merged[name] in (None, ""):
                 continue
+            if name == "agency":
+                merged[name] = _canonical_agency(dataset, str(merged[name]))
             valid = allowed_values(name, dataset, merged)
             if str(merged[name]) not in valid:
                 problems.append(_unknown(name, merged[name], valid))
@@ -210,42 +234,76 @@ class Selection:
         return sorted({str(source) for source in self.tallies["source_id"]})
 
 
+def _unplaced_note(dataset: Dataset, operation: str) -> str:
+    """Names the claims of ``operation`` that no week takes, for an error about weeks."""
+    tallies = dataset.tallies
+    missing = tallies[tallies["week"].isna() & (tallies["operation"].astype(str) == operation)]
+    if missing.empty:
+        return ""
+    from .periods import unplaced
+
+    reasons = unplaced(tallies)
+    reasons = reasons[reasons["line"].isin(missing["line"])]
+    listed = "; ".join(f"line {row.line} ({row.reason})" for row in reasons.head(5).itertuples())
+    more = f" and {len(reasons) - 5} more" if len(reasons) > 5 else ""
+    count = len(reasons)
+    claims = "claim" if count == 1 else "claims"
+    return (
+        f" {count} {claims} of {operation} in tallies.csv could not be placed in a week: "
+        f"{listed}{more}."
+    )
+
+
 def select(
     dataset: Dataset, *, operation: str, week: str = "", agency: str | None = None
 ) -> Selection:
     """Check the report parameters against the data and return the matching tallies.
 
-    ``week`` is the first day of the period (``"2020-11-09"``); blank means the
-    operation's latest week. An unknown value raises :class:`ParameterError`
-    listing the valid ones.
+    ``week`` names a week as :func:`allowed_values` lists it (``"2020-11-09"``, or
+    ``"2025-11"`` for a week known only by its month); blank means the latest week that has
+    figures.  An unknown value raises :class:`ParameterError` listing the valid ones, and
+    naming any claims that could not be placed in a week.
     """
     chosen: dict[str, Any] = {"operation": operation}
-    problems: list[str] = []
     if operation not in allowed_values("operation", dataset):
-        problems.append(_unknown("operation", operation, allowed_values("operation", dataset)))
-        raise ParameterError(problems)
+        raise ParameterError(
+            [_unknown("operation", operation, allowed_values("operation", dataset))]
+        )
     weeks = allowed_values("week", dataset, chosen)
-    week = week or weeks[-1]
-    if str(week) not in weeks:
-        problems.append(_unknown("week", week, weeks, f" for {operation}"))
-        raise ParameterError(problems)
+    if not weeks:
+        raise ParameterError(
+            [f"No week of {operation} has figures to report.{_unplaced_note(dataset, operation)}"]
+        )
+    week = str(week or weeks[-1])
+    if week not in weeks:
+        message = _unknown("week", week, weeks, f" for {operation}")
+        raise ParameterError([message + _unplaced_note(dataset, operation)])
     chosen["week"] = week
     if agency is not None:
+        agency = _canonical_agency(dataset, agency)
         agencies = allowed_values("agency", dataset, chosen)
         if agency not in agencies:
             context = f" for {operation} in the week of {week}"
             raise ParameterError([_unknown("agency", agency, agencies, context)])
     tallies = dataset.tallies
-    mask = (tallies["operation"].astype(str) == operation) & (
-        tallies["period_start"] == pd.Timestamp(week)
-    )
+    key = week_key(week)
+    mask = (tallies["operation"].astype(str) == operation) & (tallies["week"] == key)
     if agency is not None:
         mask &= tallies["agency"].astype(str) == agency
     subset = tallies[mask]
+    ends = subset["period_end"].dropna()
     return Selection(
         operation=operation,
-        week=pd.Timestamp(week),
-        period_end=pd.Timestamp(subset["period_end"].max()),
+        week=pd.Timestamp(key),
+        period_end=pd.Timestamp(ends.max()) if not ends.empty else pd.Timestamp(key),
         agency=agency,
         tallies=subset,
     )
+
+
+def _canonical_agency(dataset: Dataset, agency: str) -> str:
+    """An agency's alias ("the Met") stands for its canonical name."""
+    vocabulary = dataset.vocabulary
+    if vocabulary is None:
+        return agency
+    return vocabulary.agency_names.resolve(agency) or agency

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -39,16 +40,31 @@ def reports_dir() -> Path:
     return root / "reports"
 
 
-def documents_dir() -> Path | None:
-    """Folder of source documents that quotes are checked against, when one is available.
+def documents_dirs(data: Path | None = None, extra: Iterable[str | Path] = ()) -> list[Path]:
+    """The folders a source's saved document is looked for in, in order.
 
-    The articles are not copied into the repository; in a checkout they sit in
-    ``../shared/seeds``. ``SCEPTRE_DOCUMENTS_DIR`` points elsewhere.
+    First any folders named by the user (``--documents``), then ``<data folder>/documents``,
+    the seed articles and the reference corpus beside the checkout
+    (``../shared/seeds``, ``../shared/corpus/documents``), then the folders listed in
+    ``SCEPTRE_DOCUMENTS_DIRS`` (separated like ``PATH``) and ``SCEPTRE_DOCUMENTS_DIR``.
+    Folders that do not exist are left out; each folder appears once.
     """
-    override = os.environ.get("SCEPTRE_DOCUMENTS_DIR")
-    if override:
-        return Path(override)
-    for candidate in (data_dir() / "documents", project_root().parent / "shared" / "seeds"):
+    folder = Path(data) if data is not None else data_dir()
+    shared = project_root().parent / "shared"
+    candidates = [Path(p) for p in extra]
+    candidates += [folder / "documents", shared / "seeds", shared / "corpus" / "documents"]
+    listed = os.environ.get("SCEPTRE_DOCUMENTS_DIRS", "")
+    candidates += [Path(p) for p in listed.split(os.pathsep) if p]
+    if os.environ.get("SCEPTRE_DOCUMENTS_DIR"):
+        candidates.append(Path(os.environ["SCEPTRE_DOCUMENTS_DIR"]))
+    found: dict[Path, None] = {}
+    for candidate in candidates:
         if candidate.is_dir():
-            return candidate
-    return None
+            found.setdefault(candidate, None)
+    return list(found)
+
+
+def documents_dir() -> Path | None:
+    """The first of :func:`documents_dirs` (kept for callers that watch one folder)."""
+    found = documents_dirs()
+    return found[0] if found else None

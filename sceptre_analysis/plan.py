@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sceptre_analysis.errors import SceptreError
+
 from . import __version__, paths
 from .errors import SceptreError
 from .settings import DEFAULT_FORMATS, FORMATS, MANIFEST_NAME, PLAN_FILE, TABLE
@@ -340,14 +342,14 @@ def expand(
 
 def _cross(entry: PlanEntry, dataset: Dataset, chosen: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The grid's combinations in declared order; ``"*"`` sees the values chosen before it."""
-    from .params import allowed_values
+    from .params import grid_values
 
     combos: list[dict[str, Any]] = [{}]
     for name, values in entry.grid.items():
         grown: list[dict[str, Any]] = []
         for combo in combos:
             if values == ANY:
-                options: list[Any] = allowed_values(name, dataset, {**chosen, **combo})
+                options: list[Any] = grid_values(name, dataset, {**chosen, **combo})
             else:
                 options = list(values)
             grown += [{**combo, name: value} for value in options]

@@ -12,6 +12,8 @@ from sceptre_analysis.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
+BASE_DIR = Path(__file__).resolve().parent / "fixtures" / "base"
+SEEDS = ROOT.parent / "shared" / "seeds"
 PROBLEM_LINE = re.compile(r"^\S+\.csv:\d+: (column '\w+': )?\S")
 
 
@@ -22,14 +24,17 @@ def run(*args: str):
 # ---- validate ------------------------------------------------------------------------------------
 
 
-def test_validate_clean_data_exits_0_with_a_one_line_summary():
-    result = run("validate", str(DATA_DIR))
+def test_validate_clean_data_exits_0_with_a_summary():
+    result = run("validate", str(BASE_DIR))
 
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1
     assert "OK" in lines[0]
     assert "30 tallies from 2 sources, 11 measures" in lines[0]
+    if SEEDS.is_dir():
+        assert "quotes checked against the documents of 2 of 2 sources" in result.output
+        assert str(SEEDS) in result.output
+    assert "weeks: every claim is placed in a week" in result.output
 
 
 def test_validate_without_a_path_checks_the_project_data():
@@ -37,6 +42,70 @@ def test_validate_without_a_path_checks_the_project_data():
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(str(DATA_DIR))
+
+
+def _with_rows(folder: Path, sources: str = "", tallies: str = "") -> None:
+    for name, extra in (("sources.csv", sources), ("tallies.csv", tallies)):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def test_a_source_without_a_document_is_not_verified_and_never_claimed_checked(data_copy):
+    folder = data_copy()
+    _with_rows(
+        folder,
+        sources="radio-report,Local Radio,,,,,secondary\n",
+        tallies="Operation Sceptre,2020-11-09,2020-11-15,Metropolitan Police Service,London,"
+        'arrests,1002,,radio-report,"1,002 arrests"\n',
+    )
+    result = run("validate", str(folder))
+
+    assert result.exit_code == 0, result.output
+    assert "3 tallies" not in result.output
+    not_verified = [line for line in result.output.splitlines() if "not verified" in line]
+    assert len(not_verified) == 1 and "radio-report" in not_verified[0]
+    if SEEDS.is_dir():
+        assert "the documents of 2 of 3 sources" in result.output
+
+    no_docs = run("validate", str(folder), "--no-documents")
+    assert "quotes checked" not in no_docs.output
+    assert "every source is not verified" in no_docs.output
+
+
+def test_validate_lists_the_claims_it_cannot_place_in_a_week(data_copy):
+    folder = data_copy()
+    _with_rows(
+        folder,
+        tallies="Operation Sceptre,2020-11-09,2020-11-15,British Transport Police,London,"
+        "arrests,12,,surrey-comet-sceptre,12 arrests\n"
+        "Operation Sceptre,2021-11-15,2021-11-21,British Transport Police,London,"
+        "arrests,13,,surrey-comet-sceptre,13 arrests\n"
+        "Operation Sceptre,,,British Transport Police,London,"
+        "searches,14,,surrey-comet-sceptre,14 searches\n",
+    )
+    result = run("validate", str(folder), "--no-documents")
+
+    assert result.exit_code == 0, result.output
+    assert "weeks: 1 claims cannot be placed in a week:" in result.output
+    assert "tallies.csv:34: undated, and source surrey-comet-sceptre has figures for 2 weeks" in (
+        result.output
+    )
+
+
+def test_validate_looks_in_every_documents_folder_named(data_copy, tmp_path):
+    if not SEEDS.is_dir():
+        pytest.skip("seed documents not available")
+    folder = data_copy()
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    result = run("validate", str(folder), "--documents", str(first), "--documents", str(second))
+
+    assert result.exit_code == 0, result.output
+    assert f"looked in {first}, {second}, {SEEDS}" in result.output
+    missing = run("validate", str(folder), "--documents", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 1
+    assert "documents folder not found" in missing.output
 
 
 def test_validate_broken_copy_lists_every_problem_without_a_traceback(data_copy):
@@ -68,7 +137,7 @@ def test_validate_a_single_problem_is_counted_in_the_singular(data_copy):
 
 
 def test_list_shows_notebooks_parameters_and_allowed_values():
-    result = run("list")
+    result = run("list", "--data", str(BASE_DIR))
 
     assert result.exit_code == 0, result.output
     out = result.output
@@ -76,7 +145,10 @@ def test_list_shows_notebooks_parameters_and_allowed_values():
     summary = out[out.index("operation_summary") : out.index("source_check")]
     assert "agency" in summary and "'Metropolitan Police Service'" in summary
     assert "# agency to report on" in summary
-    assert "allowed: All forces, British Transport Police, Metropolitan Police Service" in summary
+    assert (
+        "allowed: British Transport Police, Metropolitan Police Service, National (all forces)"
+        in summary
+    )
     assert "allowed: 2020-11-09" in summary
     assert "allowed: Operation Sceptre" in summary
     assert "agency" not in out[out.index("source_check") :]

@@ -1,4 +1,8 @@
-"""Loading the real data: the frames have the documented shape, types and figures."""
+"""Loading: the frames have the documented shape, types and figures.
+
+Exact rows and line numbers come from the frozen seed copy in ``fixtures/base``; the shipped
+``data/`` (which grows) is checked by properties only.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ import pytest
 
 from sceptre_analysis import paths
 from sceptre_analysis.load import (
-    QUALIFIERS,
     Dataset,
     DataValidationError,
     Problem,
@@ -22,23 +25,47 @@ from sceptre_analysis.load import (
     validate,
 )
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent / "fixtures" / "base"
 
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
+    return load_dataset(BASE_DIR)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
     return load_dataset()
 
 
-def test_real_data_has_no_problems() -> None:
+def test_shipped_data_has_no_problems() -> None:
     assert validate() == []
+
+
+def test_shipped_data_properties(shipped: Dataset) -> None:
+    """Whatever the shipped data holds: canonical names, resolved hedges, placed weeks."""
+    tallies, vocabulary = shipped.tallies, shipped.vocabulary
+    assert shipped.data_dir == paths.data_dir()
+    assert vocabulary is not None
+    assert set(tallies["agency"].astype(str)) <= set(vocabulary.agencies)
+    assert set(tallies["operation"].astype(str)) <= set(vocabulary.operations)
+    assert set(tallies["measure"].astype(str)) <= set(shipped.measures["measure"])
+    assert set(tallies["unit"].astype(str)) <= set(vocabulary.units)
+    assert tallies["value"].notna().all()
+    ranges = tallies[tallies["meaning"] == "range"]
+    assert (ranges["value_high"] >= ranges["value"]).all()
+    assert tallies.loc[tallies["meaning"] != "range", "value_high"].isna().all()
+    dated = tallies[(tallies["period_kind"] == "exact") & (tallies["context"] == "")]
+    assert (dated["week"] == dated["period_start"]).all()
+    assert set(shipped.unplaced()["line"]) == set(tallies.loc[tallies["week"].isna(), "line"])
 
 
 def test_row_counts(dataset: Dataset) -> None:
     assert len(dataset.sources) == 2
     assert len(dataset.measures) == 11
     assert len(dataset.tallies) == 30
-    assert dataset.data_dir == paths.data_dir()
+    assert dataset.data_dir == BASE_DIR
 
 
 def test_every_frame_has_a_range_index_and_line_numbers(dataset: Dataset) -> None:
@@ -50,8 +77,9 @@ def test_every_frame_has_a_range_index_and_line_numbers(dataset: Dataset) -> Non
 
 def test_sources_dtypes(dataset: Dataset) -> None:
     sources = dataset.sources
-    assert list(sources.columns[:7]) == [
+    assert list(sources.columns[:9]) == [
         "source_id", "publisher", "title", "published", "url", "document", "kind",
+        "verified", "document_path",
     ]  # fmt: skip
     assert pd.api.types.is_string_dtype(sources["source_id"])
     assert sources["published"].dtype == "datetime64[ns]"
@@ -68,7 +96,7 @@ def test_sources_dtypes(dataset: Dataset) -> None:
 def test_measures_dtypes(dataset: Dataset) -> None:
     measures = dataset.measures.set_index("measure")
     assert isinstance(measures["unit"].dtype, pd.CategoricalDtype)
-    assert list(measures["unit"].cat.categories) == ["count", "GBP", "days"]
+    assert {"count", "GBP", "days"} <= set(measures["unit"].cat.categories)
     assert isinstance(measures["category"].dtype, pd.CategoricalDtype)
     assert measures.loc["weapons_total", "total_of"] == ["knives", "other_offensive_weapons"]
     assert measures.loc["knives", "total_of"] == []
@@ -82,10 +110,13 @@ def test_tallies_dtypes(dataset: Dataset) -> None:
         "operation": "category",
         "period_start": "datetime64[ns]",
         "period_end": "datetime64[ns]",
+        "week": "datetime64[ns]",
         "agency": "category",
         "area": "category",
         "measure": "category",
         "value": "Float64",
+        "value_high": "Float64",
+        "tolerance": "Float64",
         "count": "Int64",
         "qualifier": "category",
         "source_id": "category",
@@ -94,9 +125,9 @@ def test_tallies_dtypes(dataset: Dataset) -> None:
     }
     for column, dtype in expected.items():
         assert str(tallies[column].dtype) == dtype, column
-    assert pd.api.types.is_string_dtype(tallies["quote"])
-    assert pd.api.types.is_string_dtype(tallies["label"])
-    assert list(tallies["qualifier"].cat.categories) == list(QUALIFIERS)
+    for column in ("quote", "label", "meaning", "direction", "compared_with", "context", "note"):
+        assert pd.api.types.is_string_dtype(tallies[column]) or tallies[column].dtype == object
+    assert tallies.columns[-1] == "line"
     assert list(tallies["measure"].cat.categories) == list(dataset.measures["measure"])
     assert list(tallies["source_id"].cat.categories) == list(dataset.sources["source_id"])
 
@@ -126,7 +157,7 @@ def test_qualified_and_money_rows(dataset: Dataset) -> None:
     t = dataset.tallies
     over = t[(t["measure"] == "arrests") & (t["qualifier"] == "over")].iloc[0]
     assert over["value"] == 1000
-    assert QUALIFIERS[over["qualifier"]] == ">"
+    assert (over["meaning"], over["direction"]) == ("more", "")
     cash = t[t["measure"] == "cash_seized"].iloc[0]
     assert cash["value"] == 1940
     assert pd.isna(cash["count"])
@@ -135,15 +166,24 @@ def test_qualified_and_money_rows(dataset: Dataset) -> None:
     assert set(days["count"]) == {6, 7}
 
 
-def test_qualifier_vocabulary() -> None:
-    assert QUALIFIERS[""] == "="
-    assert QUALIFIERS["more than"] == ">"
-    assert QUALIFIERS["at least"] == ">="
-    assert QUALIFIERS["about"] == "~"
-    assert QUALIFIERS["nearly"] == "<~"
-    assert QUALIFIERS["up to"] == "<="
-    assert QUALIFIERS["under"] == "<"
-    assert set(QUALIFIERS.values()) <= {"=", ">", ">=", "~", "<~", "<=", "<"}
+def test_weeks_and_periods(dataset: Dataset) -> None:
+    t = dataset.tallies
+    assert set(t["period_kind"]) == {"exact"}
+    assert set(t["week"]) == {pd.Timestamp("2020-11-09")}
+    assert dataset.unplaced().empty
+
+
+def test_sources_are_verified_only_with_their_document(dataset: Dataset) -> None:
+    sources = dataset.sources
+    seeds = ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        assert not sources["verified"].any()
+        return
+    assert sources["verified"].all()
+    assert all(Path(p).parent == seeds for p in sources["document_path"])
+    unchecked = load_dataset(BASE_DIR, documents=None).sources
+    assert not unchecked["verified"].any()
+    assert set(unchecked["document_path"]) == {""}
 
 
 def _normalise(text: str) -> str:
@@ -154,11 +194,11 @@ def _normalise(text: str) -> str:
 
 
 def test_every_quote_occurs_in_its_seed_document() -> None:
-    seeds = DATA_DIR.parent.parent / "shared" / "seeds"
+    seeds = ROOT.parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.skip(f"seed documents not available at {seeds} (they live outside the repo)")
-    sources = pd.read_csv(DATA_DIR / "sources.csv", dtype=str, keep_default_na=False)
-    tallies = pd.read_csv(DATA_DIR / "tallies.csv", dtype=str, keep_default_na=False)
+    sources = pd.read_csv(BASE_DIR / "sources.csv", dtype=str, keep_default_na=False)
+    tallies = pd.read_csv(BASE_DIR / "tallies.csv", dtype=str, keep_default_na=False)
     documents = {
         row.source_id: _normalise((seeds / row.document).read_text(encoding="utf-8"))
         for row in sources.itertuples()
@@ -173,7 +213,7 @@ def test_every_quote_occurs_in_its_seed_document() -> None:
 
 def test_fingerprint_is_stable_and_tracks_the_bytes(dataset: Dataset, data_copy) -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", dataset.fingerprint())
-    assert load_dataset().fingerprint() == dataset.fingerprint()
+    assert load_dataset(BASE_DIR).fingerprint() == dataset.fingerprint()
     folder = data_copy()
     copy = load_dataset(folder)
     assert copy.fingerprint() == dataset.fingerprint()  # same bytes, different folder
@@ -183,29 +223,29 @@ def test_fingerprint_is_stable_and_tracks_the_bytes(dataset: Dataset, data_copy)
 
 
 def test_single_file_loaders_accept_a_file_or_a_folder() -> None:
-    assert len(load_sources()) == 2
-    assert len(load_sources(DATA_DIR / "sources.csv")) == 2
-    assert len(load_measures(DATA_DIR)) == 11
-    tallies = load_tallies(DATA_DIR / "tallies.csv")
+    assert len(load_sources(BASE_DIR)) == 2
+    assert len(load_sources(BASE_DIR / "sources.csv")) == 2
+    assert len(load_measures(BASE_DIR)) == 11
+    tallies = load_tallies(BASE_DIR / "tallies.csv")
     assert len(tallies) == 30
     assert tallies.loc[0, "label"] == "Knives and other weapons recovered"
     assert str(tallies["count"].dtype) == "Int64"
 
 
 def test_load_tallies_without_measures_has_no_units() -> None:
-    tallies = load_tallies(DATA_DIR, measures=None)
+    tallies = load_tallies(BASE_DIR, measures=None)
     assert tallies["unit"].isna().all()
     assert tallies["count"].isna().all()
     assert tallies["value"].sum() > 0
 
 
 def test_load_tallies_with_a_measures_frame() -> None:
-    tallies = load_tallies(DATA_DIR, measures=load_measures())
+    tallies = load_tallies(BASE_DIR, measures=load_measures(BASE_DIR))
     assert set(tallies["unit"].astype(str)) == {"count", "GBP", "days"}
 
 
 def test_dataset_from_a_file_path_uses_its_folder() -> None:
-    assert load_dataset(DATA_DIR / "tallies.csv", documents=None).data_dir == DATA_DIR
+    assert load_dataset(BASE_DIR / "tallies.csv", documents=None).data_dir == BASE_DIR
 
 
 def test_missing_folder_is_reported_not_crashed(tmp_path: Path) -> None:
@@ -218,7 +258,7 @@ def test_missing_folder_is_reported_not_crashed(tmp_path: Path) -> None:
 
 
 def test_missing_documents_folder_named_explicitly(tmp_path: Path) -> None:
-    problems = validate(documents=tmp_path / "no-documents")
+    problems = validate(BASE_DIR, documents=tmp_path / "no-documents")
     assert len(problems) == 1
     assert "documents folder not found" in problems[0].message
 

@@ -20,7 +20,7 @@ from sceptre_analysis.params import (
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 SUMMARY = NOTEBOOKS_DIR / "operation_summary.ipynb"
 SOURCE_CHECK = NOTEBOOKS_DIR / "source_check.ipynb"
-AGENCIES = ["All forces", "British Transport Police", "Metropolitan Police Service"]
+AGENCIES = ["British Transport Police", "Metropolitan Police Service", "National (all forces)"]
 
 
 @pytest.fixture
@@ -99,10 +99,10 @@ def test_unknown_parameter_name_lists_the_valid_ones(seed_dataset):
 
 def test_unknown_agency_lists_valid_agencies_and_suggests_the_close_one(seed_dataset):
     with pytest.raises(ParameterError) as caught:
-        check_parameters(SUMMARY, {"agency": "Metropolitan Police"}, seed_dataset)
+        check_parameters(SUMMARY, {"agency": "Metropolitan Polise"}, seed_dataset)
 
     message = str(caught.value)
-    assert "Unknown agency 'Metropolitan Police'" in message
+    assert "Unknown agency 'Metropolitan Polise'" in message
     for agency in AGENCIES:
         assert repr(agency) in message
     assert "Did you mean 'Metropolitan Police Service'?" in message
@@ -176,6 +176,13 @@ def test_select_unknown_operation_raises_with_the_valid_operations(seed_dataset)
 
 def test_select_unknown_agency_raises_with_the_valid_agencies(seed_dataset):
     with pytest.raises(ParameterError) as caught:
-        select(seed_dataset, operation="Operation Sceptre", agency="Metropolitan Police")
+        select(seed_dataset, operation="Operation Sceptre", agency="Metropolitan Polise")
 
     assert "Did you mean 'Metropolitan Police Service'?" in str(caught.value)
+
+
+def test_an_agency_alias_stands_for_its_canonical_name(seed_dataset):
+    merged = check_parameters(SUMMARY, {"agency": "the Met"}, seed_dataset)
+    assert merged["agency"] == "Metropolitan Police Service"
+    selection = select(seed_dataset, operation="Operation Sceptre", agency="BTP")
+    assert set(selection.tallies["agency"].astype(str)) == {"British Transport Police"}

@@ -11,12 +11,12 @@ from sceptre_analysis.load import load_dataset
 from sceptre_analysis.plan import PlanError, expand, quick_key, read_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-AGENCIES = ["All forces", "British Transport Police", "Metropolitan Police Service"]
+AGENCIES = ["British Transport Police", "Metropolitan Police Service", "National (all forces)"]
 
 
 @pytest.fixture(scope="module")
 def dataset():
-    return load_dataset(ROOT / "data")
+    return load_dataset(ROOT / "tests" / "fixtures" / "base")  # frozen seed data
 
 
 def write(tmp_path: Path, text: str, name: str = "reports.toml") -> Path:
@@ -78,7 +78,7 @@ grid = { week = "*", agency = "*" }
 [[tool.sceptre-report.reports]]
 notebook = "operation_summary"
 parameters = { week = "2020-11-09" }
-grid = { agency = ["British Transport Police", "All forces"] }
+grid = { agency = ["British Transport Police", "National (all forces)"] }
 """,
         "pyproject.toml",
     )

@@ -83,7 +83,7 @@ def test_six_day_effort_against_nine_to_fifteen_november_is_a_conflict(seed_rec)
 
 
 def test_across_the_country_list_equal_to_met_london_figures_is_a_scope_problem(seed_rec):
-    row = _row(seed_rec, "All forces", "(whole list)")
+    row = _row(seed_rec, "National (all forces)", "(whole list)")
 
     assert row["status"] == "scope"
     assert row["area"] == "across the country"

@@ -61,9 +61,10 @@ CASES: list[tuple[str, str, int | None, str | None, str]] = [
      "(got 'met-release-2020-11-91', expected 'met-release-2020-11-19' or 'surrey-comet-sceptre')"
      "; did you mean 'met-release-2020-11-19'?"),
     ("unknown_qualifier", "tallies.csv", 3, "qualifier",
-     "is not a known qualifier (got 'More than', expected blank for an exact figure"),
+     "is not a known qualifier (got 'moar than', expected blank for an exact figure"),
     ("unknown_unit", "measures.csv", 6, "unit",
-     "is not a known unit (got 'pounds', expected 'count', 'GBP' or 'days'); did you mean 'GBP'?"),
+     "is not a known unit (got 'pounds', expected 'count', 'GBP', 'days', 'percent', 'fraction', "
+     "'kg', 'times' or 'per_100k'); did you mean 'GBP'?"),
     ("unknown_kind", "sources.csv", 2, "kind",
      "is not a known kind of source (got 'primery', expected 'primary' or 'secondary'); "
      "did you mean 'primary'?"),
@@ -80,7 +81,7 @@ CASES: list[tuple[str, str, int | None, str | None, str]] = [
      "does not occur in the source document 'release-a.txt' "
      "(got 'seized the big haul of 3 knives', expected"),
     ("document_missing", "sources.csv", 3, "document",
-     "names a file that is not in the documents folder (got 'release-c.txt'"),
+     "names a file that is in none of the documents folders (got 'release-c.txt'"),
     ("multiline_quote_line_numbers", "tallies.csv", 5, "value",
      "must be a whole number (got '5.8'"),
 ]  # fmt: skip
@@ -147,9 +148,9 @@ def test_several_problems_in_several_files_are_reported_at_once(data_copy) -> No
         ("tallies.csv", 3, "measure"),  # 'arrest'
         ("tallies.csv", 4, "period_start"),  # month 13
         ("tallies.csv", 4, "value"),  # negative
-        ("tallies.csv", 5, None),  # duplicates line 2
+        ("tallies.csv", 6, None),  # duplicates line 5 (spacing in the quote does not count)
     ]
-    assert "duplicates line 2" in problems[-1].message
+    assert "duplicates line 5" in problems[-1].message
 
 
 def test_quotes_match_despite_spacing_and_curly_quotes(data_copy) -> None:
@@ -216,10 +217,10 @@ def test_extra_columns_are_kept_as_text(data_copy) -> None:
     folder = data_copy()
     tallies = folder / "tallies.csv"
     lines = tallies.read_text(encoding="utf-8").splitlines()
-    lines = [lines[0] + ",notes"] + [line + ",checked" for line in lines[1:]]
+    lines = [lines[0] + ",checked_by"] + [line + ",checked" for line in lines[1:]]
     tallies.write_text("\n".join(lines) + "\n", encoding="utf-8")
     frame = load_dataset(folder).tallies
-    assert list(frame["notes"].unique()) == ["checked"]
+    assert list(frame["checked_by"].unique()) == ["checked"]
     assert frame.columns[-1] == "line"
 
 
@@ -236,13 +237,18 @@ def test_optional_columns_may_be_left_out(data_copy) -> None:
     assert sources["published"].isna().all()
 
 
-def test_header_only_file_loads_as_empty_frame(data_copy) -> None:
+def test_header_only_tallies_is_one_located_error_everywhere(data_copy) -> None:
+    """Issue 13.5: validate, load_tallies and load_dataset (which build uses) agree."""
     folder = data_copy()
     tallies = folder / "tallies.csv"
     tallies.write_text(tallies.read_text(encoding="utf-8").splitlines()[0] + "\n")
-    frame = load_dataset(folder).tallies
-    assert len(frame) == 0
-    assert str(frame["value"].dtype) == "Float64"
+    problems = validate(folder)
+    assert [(p.path.name, p.line, p.column) for p in problems] == [("tallies.csv", 1, None)]
+    assert "has a header but no figures" in problems[0].message
+    for load in (load_dataset, load_tallies):
+        with pytest.raises(DataValidationError) as caught:
+            load(folder)
+        assert caught.value.problems == problems
 
 
 def test_names_the_loader_adds_are_reserved(data_copy) -> None:

@@ -12,12 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sceptre_analysis import paths
 from sceptre_analysis.load import DataValidationError, load_dataset
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-VALID = (DATA_DIR / "tallies.csv").read_bytes()
-FILES = {"sources.csv", "measures.csv", "tallies.csv"}
+BASE_DIR = Path(__file__).resolve().parent / "fixtures" / "base"
+VALID = (BASE_DIR / "tallies.csv").read_bytes()
+FILES = {p.name for p in BASE_DIR.glob("*.csv")}
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
 
 
@@ -65,7 +64,7 @@ def edited_tallies(draw: st.DrawFn) -> bytes:
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("edited")
     for name in FILES:
-        (folder / name).write_bytes((DATA_DIR / name).read_bytes())
+        (folder / name).write_bytes((BASE_DIR / name).read_bytes())
     return folder
 
 
@@ -78,7 +77,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_edited_tallies_are_accepted_or_explained(folder: Path, data: bytes) -> None:
     (folder / "tallies.csv").write_bytes(data)
     try:
-        dataset = load_dataset(folder, documents=paths.documents_dir())
+        dataset = load_dataset(folder)
     except DataValidationError as err:
         assert err.problems
         for problem in err.problems:

@@ -1,0 +1,115 @@
+"""Placing claims in weeks (see "Weeks" in ``docs/data-model.md``).
+
+A report selects a week: an operation's period.  A claim is placed in a week as follows:
+
+1. an exact period is its own week (its ``period_start``);
+2. a month-only period joins the one week of the same operation whose period starts in that
+   month, if there is exactly one; otherwise it is a week of its own, keyed by the month's
+   first day;
+3. an undated claim joins the week of the other claims of the same source, if they have
+   exactly one; otherwise it cannot be placed (``week`` is ``NaT``) and :func:`unplaced`
+   says why;
+4. a context statistic (``context`` not blank: "recorded knife offences, 2018") never makes
+   a week of its own, whatever its period: it joins its source's one week like an undated
+   claim, so a report can show it beside (never among) the week's results.
+
+Only pandas is needed; the frame is the loader's tallies frame.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["PERIOD_KINDS", "place_weeks", "unplaced", "week_labels"]
+
+PERIOD_KINDS: tuple[str, ...] = ("exact", "month", "undated")
+
+
+def _month(stamp: pd.Timestamp) -> tuple[int, int]:
+    return (stamp.year, stamp.month)
+
+
+def place_weeks(tallies: pd.DataFrame) -> pd.Series:
+    """The week (a Timestamp key, or NaT) each claim belongs to, aligned with ``tallies``.
+
+    Needs the columns ``operation``, ``source_id``, ``period_start`` and ``period_kind``.
+    """
+    weeks = pd.Series(pd.NaT, index=tallies.index, dtype="datetime64[ns]")
+    if tallies.empty:
+        return weeks
+    kinds = tallies["period_kind"].astype(str)
+    operations = tallies["operation"].astype(str)
+    starts = tallies["period_start"]
+    if "context" in tallies.columns:
+        context = tallies["context"].fillna("").astype(str) != ""
+        kinds = kinds.where(~context, "context")
+
+    exact = kinds == "exact"
+    weeks[exact] = starts[exact]
+
+    # Weeks of each operation by month, from the exact periods.
+    by_month: dict[tuple[str, tuple[int, int]], set[pd.Timestamp]] = {}
+    for operation, start in zip(operations[exact], starts[exact], strict=True):
+        by_month.setdefault((operation, _month(start)), set()).add(start)
+    month = kinds == "month"
+    for index in tallies.index[month]:
+        start = starts[index]
+        candidates = by_month.get((operations[index], _month(start)), set())
+        weeks[index] = next(iter(candidates)) if len(candidates) == 1 else start
+
+    # Undated claims: the one week of their source's other claims.
+    sources = tallies["source_id"].astype(str)
+    placed = weeks.notna()
+    source_weeks: dict[tuple[str, str], set[pd.Timestamp]] = {}
+    for source, operation, week in zip(
+        sources[placed], operations[placed], weeks[placed], strict=True
+    ):
+        source_weeks.setdefault((source, operation), set()).add(week)
+    for index in tallies.index[kinds.isin(["undated", "context"])]:
+        found = source_weeks.get((sources[index], operations[index]), set())
+        if len(found) == 1:
+            weeks[index] = next(iter(found))
+    return weeks
+
+
+def unplaced(tallies: pd.DataFrame) -> pd.DataFrame:
+    """The claims no week takes, each with the reason in words (``line``, ``reason``)."""
+    placed = tallies[tallies["week"].notna()]
+    counts = (
+        placed.groupby([placed["source_id"].astype(str), placed["operation"].astype(str)])["week"]
+        .nunique()
+        .to_dict()
+    )
+    missing = tallies[tallies["week"].isna()]
+    rows = []
+    contexts = missing["context"] if "context" in missing.columns else [""] * len(missing)
+    for line, source, operation, context in zip(
+        missing["line"],
+        missing["source_id"].astype(str),
+        missing["operation"].astype(str),
+        contexts,
+        strict=True,
+    ):
+        count = counts.get((source, operation), 0)
+        what = "a context statistic" if isinstance(context, str) and context else "undated"
+        reason = (
+            f"{what}, and source {source} has no dated figures for {operation}"
+            if count == 0
+            else f"{what}, and source {source} has figures for {count} weeks"
+        )
+        rows.append({"line": int(line), "source_id": source, "reason": reason})
+    return pd.DataFrame(rows, columns=["line", "source_id", "reason"])
+
+
+def week_labels(tallies: pd.DataFrame) -> dict[pd.Timestamp, str]:
+    """How each week is named: ``2020-11-09`` when some claim has that exact period, else the
+    month ``2025-11`` (a week known only by its month)."""
+    labels: dict[pd.Timestamp, str] = {}
+    placed = tallies[tallies["week"].notna()]
+    exact_weeks = set(placed.loc[placed["period_kind"].astype(str) == "exact", "week"])
+    for week in sorted(set(placed["week"])):
+        stamp = pd.Timestamp(week)
+        labels[stamp] = (
+            stamp.date().isoformat() if stamp in exact_weeks else stamp.strftime("%Y-%m")
+        )
+    return labels
