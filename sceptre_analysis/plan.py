@@ -34,8 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sceptre_analysis.errors import SceptreError
-
 from . import __version__, paths
 from .errors import SceptreError
 from .settings import DEFAULT_FORMATS, FORMATS, MANIFEST_NAME, PLAN_FILE, TABLE
