@@ -7,7 +7,8 @@ Not a test and not timed in CI. Run from the project root, ideally on a quiet ma
 By default it builds the project's own plan on a copy of the shipped data (31 reports at
 the time of writing). ``--weeks N`` instead makes N synthetic weeks from the data (the same
 statements shifted by 7 days each, under new source ids) with a plan of
-``operation_summary`` for every week x agency plus ``source_check`` for every week. The notebooks are copied too; a copy that does not declare what it reads
+``operation_summary`` for every week x agency plus ``source_check`` for every week.
+The notebooks are copied too; a copy that does not declare what it reads
 gets ``metadata.sceptre.reads = {"week": <the week column>}`` so the slice rows measure the
 engine (say so in the note if the shipped notebooks still lack the declaration).
 
