@@ -335,8 +335,10 @@ def build_command(
 def _prestart(notebook: str) -> None:
     """Start the one report's kernel now: it warms up while the data is checked."""
     from .report import resolve_notebook
+    from .settings import source_date_epoch
 
     try:
+        source_date_epoch()  # a bad one would crash the kernel
         folder = resolve_notebook(notebook).parent
     except SceptreError:
         return  # reported properly by the checks
