@@ -354,7 +354,7 @@ def parts_chart(
             foot += "\n" + textwrap.fill(note, 110)
         fig.supxlabel(foot, x=0.01, ha="left", fontsize=8, color=MUTED)
         if own_figure:
-            for _ in range(3):
+            for _ in range(2):
                 fig.draw_without_rendering()
             fig.set_layout_engine("none")
     return fig

@@ -76,8 +76,31 @@ class ReportData:
     _reconciled: dict = field(default_factory=dict, repr=False)
 
     def source(self, source_id: str) -> dict:
-        rows = self.sources[self.sources["source_id"] == source_id]
-        return rows.iloc[0].to_dict() if not rows.empty else {"source_id": source_id}
+        """sources.csv's row for ``source_id`` as a dict (looked up once)."""
+        key = ("sources",)
+        if key not in self._reconciled:
+            self._reconciled[key] = {
+                str(row["source_id"]): row for row in self.sources.to_dict("records")
+            }
+        return self._reconciled[key].get(source_id, {"source_id": source_id})
+
+    def pool(self) -> pd.DataFrame:
+        """Stated claims plus totals computed from exact parts (``derived``), computed once."""
+        key = ("pool",)
+        if key not in self._reconciled:
+            pool = with_derived(self.dataset.tallies, self.dataset.measures)
+            self._reconciled[key] = pool.assign(
+                agency=pool["agency"].astype(str),
+                area=pool["area"].astype(str),
+                measure=pool["measure"].astype(str),
+                source_id=pool["source_id"].astype(str),
+                operation=pool["operation"].astype(str),
+                qualifier=pool["qualifier"]
+                .astype(object)
+                .where(pool["qualifier"].notna(), "")
+                .astype(str),
+            )
+        return self._reconciled[key]
 
     def reconciliation(self, operation: str, week: pd.Timestamp) -> pd.DataFrame:
         """Reconciliation rows for one operation week (all agencies), computed once."""
@@ -379,9 +402,8 @@ def _status(
     agreeing = list(dict.fromkeys(agreeing))
     if disputed:
         return "disputed", agreeing
-    sources = data.sources.set_index("source_id")
-    verified = [s for s in agreeing if s in sources.index and bool(sources.loc[s, "verified"])]
-    publishers = {str(sources.loc[s, "publisher"]) or s for s in verified}
+    verified = [s for s in agreeing if bool(data.source(s).get("verified"))]
+    publishers = {str(data.source(s).get("publisher") or s) for s in verified}
     if len(publishers) >= 2:
         return "confirmed", agreeing
     if publishers:
@@ -403,16 +425,12 @@ def chosen_figures(
         str(row.area): finding_id(agency, str(row.area), WHOLE_LIST)
         for row in rec[(rec["status"] == "scope")].itertuples(index=False)
     }
-    pool = with_derived(data.dataset.tallies, data.dataset.measures)
-    pool = pool.assign(
-        agency=pool["agency"].astype(str),
-        area=pool["area"].astype(str),
-        measure=pool["measure"].astype(str),
-        source_id=pool["source_id"].astype(str),
-        qualifier=pool["qualifier"].astype(object).where(pool["qualifier"].notna(), "").astype(str),
-    )
-    pool = pool[(pool["agency"] == agency) & (pool["period_start"].isin(claims["period_start"]))]
-    pool = pool[pool["operation"].astype(str) == operation]
+    pool = data.pool()
+    pool = pool[
+        (pool["agency"] == agency)
+        & (pool["operation"] == operation)
+        & pool["period_start"].isin(claims["period_start"])
+    ]
     figures: list[Figure] = []
     for (area, measure), group in claims.groupby(["area", "measure"], sort=False):
         role = data.roles.get(measure)
