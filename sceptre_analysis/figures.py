@@ -343,8 +343,8 @@ class Figure:
     derived: bool = False
     basis: str = ""
     """For a computed figure, what it was computed from ("187 knives + 58 ...")."""
-    as_stated: list[tuple[str, str, int]] = field(default_factory=list)
-    """Every hedged claim of this figure: (words, source_id, line)."""
+    as_stated: list[tuple[str, str, int, str]] = field(default_factory=list)
+    """Every hedged claim of this figure: (its words with the hedge, source_id, line, quote)."""
     supporters: list[str] = field(default_factory=list)
     """Sources whose claims agree with the chosen one."""
     compared_with: str = ""
@@ -448,7 +448,12 @@ def chosen_figures(
         elif conflict:
             finding = finding_id(agency, area, measure)
         hedged = [
-            (figure_text(claim_of(r, data.vocabulary), role), str(r["source_id"]), int(r["line"]))
+            (
+                figure_text(claim_of(r, data.vocabulary), role),
+                str(r["source_id"]),
+                int(r["line"]),
+                str(r["quote"]),
+            )
             for r in group.to_dict("records")
             if not claim_of(r, data.vocabulary).is_exact
         ]

@@ -58,6 +58,9 @@ def item_text(figure: Figure, *, as_part: bool = False) -> str:
 
 
 def _span(figure: Figure, text: str) -> Markup:
+    if figure.derived and figure.as_stated:
+        stated = join_words([f"{w}: “{q}”" for w, _s, _l, q in figure.as_stated])
+        text = Markup("{} (the sum of its parts; the source gives {})").format(text, stated)
     span = Markup("<span class='figure' data-measure='{}'>{}</span>").format(figure.measure, text)
     if figure.status == "disputed" and figure.finding:
         span += Markup(" (<a class='status disputed' href='#{}'>disputed</a>)").format(

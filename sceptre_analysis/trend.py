@@ -316,11 +316,6 @@ class TrendReport:
                     continue
                 if point.total is not None:
                     text = prose._span(point.total, prose.item_text(point.total))
-                    if point.total.derived and point.total.as_stated:
-                        stated = join_words([f"“{w}”" for w, _s, _l in point.total.as_stated])
-                        text += Markup(" (the sum of its parts; the release says {})").format(
-                            stated
-                        )
                 else:
                     text = Markup("{}").format(point.text)
                 sentence = Markup("In {}: {}").format(week_label(point.week), text)
@@ -373,10 +368,8 @@ class TrendReport:
                             ),
                             "Figure": figure.number,
                             "As stated": Markup("; ").join(
-                                Markup("“{}” ({})").format(
-                                    words, tables.cite_cell(self.citations, sid)
-                                )
-                                for words, sid, _line in figure.as_stated
+                                tables.stated_html(self.citations, *item)
+                                for item in figure.as_stated
                             ),
                             "Status": tables.status_cell(figure),
                             "Source": tables.cite_cell(

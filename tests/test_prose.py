@@ -80,7 +80,7 @@ def test_trend_states_shares_in_words_and_cites_every_point(data):
     table = _soup(trend.points_table_html())
     rows = table.select("tbody tr")
     assert rows and all(row.select_one("a.cite") for row in rows)
-    assert "the release says “about 10,000 knives”" in text
+    assert "the source gives about 10,000 knives: “about 10000 knives”" in text
 
 
 def test_trend_leaves_missing_weeks_as_gaps(data):
