@@ -200,7 +200,7 @@ def _legend(ax: Axes, handles: list, vertical: bool) -> None:
             handles=handles,
             loc="upper left",
             bbox_to_anchor=(0, -0.1 if vertical else -0.02),
-            ncols=min(len(handles), 2),
+            ncols=min(len(handles), 2) if vertical else 1,
             frameon=False,
             fontsize=8,
         )
@@ -237,7 +237,13 @@ def parts_chart(
             ax = fig.add_subplot()
         else:
             fig = ax.get_figure()
-        peak = max([b.value for b in bars if not b.missing] or [1]) or 1
+        peak = (
+            max(
+                [max(b.value, sum(v for _, v, _ in b.segments)) for b in bars if not b.missing]
+                or [1]
+            )
+            or 1
+        )
         draw = ax.bar if vertical else ax.barh
         size_key = "width" if vertical else "height"
         any_hedged = False
@@ -282,10 +288,11 @@ def parts_chart(
                     ax.barh([position], [value], left=start, **seg)
                 start += value
             text = bar.text + (f" {bar.marker}" if bar.marker else "")
+            end = max(bar.value, start)
             if vertical:
                 ax.annotate(
                     text,
-                    xy=(position, bar.value),
+                    xy=(position, end),
                     xytext=(0, 3),
                     textcoords="offset points",
                     ha="center",
@@ -297,7 +304,7 @@ def parts_chart(
             else:
                 ax.annotate(
                     text,
-                    xy=(bar.value, position),
+                    xy=(end, position),
                     xytext=(4, 0),
                     textcoords="offset points",
                     va="center",

@@ -480,7 +480,9 @@ def chosen_figures(
         )
     order = {m: i for i, m in enumerate(data.roles)}
     areas = list(dict.fromkeys(f.area for f in figures))
-    figures.sort(key=lambda f: (areas.index(f.area), order.get(f.measure, len(order))))
+    figures.sort(
+        key=lambda f: (f.doubtful_scope, areas.index(f.area), order.get(f.measure, len(order)))
+    )
     return figures
 
 

@@ -87,11 +87,12 @@ class OperationSummary:
         rec = self.data.reconciliation(operation, self.week)
         self.rec = rec[rec["agency"] == agency]
         self.citations = Citations(self.data)
-        source = "; ".join(
-            self.citations.label(s) for s in dict.fromkeys(f.source_id for f in self.figures)
-        )
         self.charts: list[ChartBlock] = category_charts(
-            self.figures, self.data.roles, agency=agency, period=self.period, source=source
+            self.figures,
+            self.data.roles,
+            agency=agency,
+            period=self.period,
+            source=self.citations.label,
         )
         self._table = tables.figures_table(self.figures, self.citations, self.data.roles)
 
