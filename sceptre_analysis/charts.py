@@ -199,7 +199,7 @@ def _legend(ax: Axes, handles: list, vertical: bool) -> None:
         ax.legend(
             handles=handles,
             loc="upper left",
-            bbox_to_anchor=(0, -0.1 if vertical else -0.02),
+            bbox_to_anchor=(0, -0.2 if vertical else -0.02),
             ncols=min(len(handles), 2) if vertical else 1,
             frameon=False,
             fontsize=8,
@@ -290,15 +290,17 @@ def parts_chart(
             text = bar.text + (f" {bar.marker}" if bar.marker else "")
             end = max(bar.value, start)
             if vertical:
+                crowded = len(bars) > 6
                 ax.annotate(
                     text,
                     xy=(position, end),
-                    xytext=(0, 3),
+                    # Neighbouring labels alternate in height so long ones never collide.
+                    xytext=(0, 3 + (9 if crowded and position % 2 else 0)),
                     textcoords="offset points",
                     ha="center",
                     va="bottom",
                     color=TEXT_COLOUR,
-                    fontsize=8,
+                    fontsize=7 if crowded else 8,
                     fontweight="bold",
                 )
             else:
@@ -312,11 +314,14 @@ def parts_chart(
                     fontweight="bold",
                 )
         ticks = list(range(len(bars)))
-        names = [textwrap.fill(b.label, 12 if vertical else 28) for b in bars]
+        names = [
+            b.label if "\n" in b.label else textwrap.fill(b.label, 12 if vertical else 28)
+            for b in bars
+        ]
         if vertical:
             ax.set_xticks(ticks, names, fontsize=8)
             ax.set_yticks([])
-            ax.set_ylim(0, peak * 1.15)
+            ax.set_ylim(0, peak * 1.22)
             ax.tick_params(axis="x", length=0)
         else:
             ax.set_yticks(ticks, names)
@@ -371,10 +376,11 @@ def parts_chart_alt(title: str, bars: Sequence[Bar]) -> str:
     """Alt text with every figure the bars and their parts show, hedges kept."""
     pieces = []
     for bar in bars:
+        label = " ".join(bar.label.split())
         if bar.missing:
-            pieces.append(f"{bar.label}: no figures")
+            pieces.append(f"{label}: no figures")
             continue
-        text = f"{bar.label}: {bar.text}"
+        text = f"{label}: {bar.text}"
         if bar.segments:
             text += " (" + ", ".join(f"{s[0]} {format_value(s[1])}" for s in bar.segments) + ")"
         pieces.append(text + (f" {bar.marker}" if bar.marker else ""))

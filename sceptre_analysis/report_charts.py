@@ -76,6 +76,8 @@ def category_charts(
                 continue
             figure = here[measure]
             parts = [here[m] for m in roles.order(here) if roles.nearest(m, here) == measure]
+            if parts and not roles.complete(measure, [p.measure for p in parts]):
+                parts = parts[:1]  # subsets may overlap each other: stack only one
             groups.setdefault((figure.role.category, figure.role.unit), []).append((figure, parts))
     for (category, _unit), members in groups.items():
         if len(members) < 2 and not members[0][1]:
