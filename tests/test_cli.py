@@ -151,7 +151,8 @@ def test_list_shows_notebooks_parameters_and_allowed_values():
     )
     assert "allowed: 2020-11-09" in summary
     assert "allowed: Operation Sceptre" in summary
-    assert "agency" not in out[out.index("source_check") :]
+    assert "agency" not in out[out.index("source_check") : out.index("trend")]
+    assert "weeks (str)" in out[out.index("trend") :]
 
 
 def test_list_shows_the_parameter_types():

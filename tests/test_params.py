@@ -54,7 +54,7 @@ def test_defaults_are_merged_under_the_given_values(seed_dataset):
 
     assert merged == {
         "operation": "Operation Sceptre",
-        "week": "2020-11-09",
+        "week": "",  # blank: the latest week
         "agency": "British Transport Police",
         "data_dir": "",
     }

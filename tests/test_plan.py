@@ -39,11 +39,26 @@ def test_mirrors_agree_with_the_library():
     assert set(plan.CHOICES) == set(params.CHOICES)
 
 
-def test_project_plan_is_the_seed_set(dataset):
-    planned = expand(read_plan(ROOT / "pyproject.toml"), dataset)
-    expected = [(r.notebook, dict(r.parameters)) for r in build.default_requests()]
-    assert [(p.request.notebook, dict(p.request.parameters)) for p in planned] == expected
-    assert expand(plan.default_plan(), dataset)[0].request == planned[0].request
+def test_project_plan_covers_every_reportable_week_agency_trends_and_checks(dataset):
+    from sceptre_analysis.figures import reportable_agencies
+
+    planned = [
+        (p.request.notebook, dict(p.request.parameters))
+        for p in expand(read_plan(ROOT / "pyproject.toml"), dataset)
+    ]
+    weeks = params.allowed_values("week", dataset, {"operation": "Operation Sceptre"})
+    summaries = {(p["week"], p["agency"]) for n, p in planned if n == "operation_summary"}
+    assert summaries == {
+        (week, agency)
+        for week in weeks
+        for agency in reportable_agencies(dataset, "Operation Sceptre", week)
+    }
+    assert summaries  # the frozen seed week has reportable agencies
+    assert {p["agency"] for n, p in planned if n == "trend"} == {
+        "National (all forces)",
+        "Metropolitan Police Service",
+    }
+    assert {p["week"] for n, p in planned if n == "source_check"} == set(weeks)
 
 
 def test_star_expands_to_the_agencies_in_the_data(tmp_path, dataset):
