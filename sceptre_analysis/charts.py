@@ -55,6 +55,7 @@ STYLE = {
     "svg.fonttype": "none",  # real text in the SVG: selectable, searchable, sharp
     "svg.hashsalt": "sceptre-analysis",  # stable element ids: reproducible HTML
     "figure.dpi": 100,
+    "text.parse_math": False,  # labels come from data: "$" is a dollar sign, not mathtext
 }
 
 

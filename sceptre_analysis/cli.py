@@ -1,31 +1,46 @@
 """``sceptre-report``: a thin command line over the library. It parses and prints; nothing else.
 
 The library's heavy modules (pandas, papermill, nbconvert) are imported inside the
-commands, so ``build --all`` with nothing changed answers before loading them.
+commands, so ``build --all`` with nothing changed answers before loading them. The
+library logs (``--log-level``); only this module prints.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__, paths
-from .batch import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
-from .plan import FORMATS, PLAN_FILE, TABLE, PlanError, plan_up_to_date
+from .errors import SceptreError
+from .settings import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT, FORMATS, PLAN_FILE, TABLE
 
 if TYPE_CHECKING:
-    from .batch import BatchResult, Decision, Outcome
+    from .batch import BatchResult, Decision, Outcome, Schedule
+
+__all__ = ["main"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_STOPPED = 130
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
     sys.exit(code)
+
+
+class _Handler(logging.Handler):
+    """Library log records as ``warning: ...`` lines on stderr (click, so tests capture them)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = record.levelname.lower()
+        click.echo(f"{level}: {record.getMessage()}", err=True)
 
 
 def _parse_parameters(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -51,8 +66,18 @@ def _parse_formats(text: str) -> tuple[str, ...]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sceptre-report")
-def main() -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="warning",
+    show_default=True,
+    help="How much the library reports on stderr.",
+)
+def main(log_level: str) -> None:
     """Checked, cited tallies from knife-crime weeks of action, and the reports built from them."""
+    root = logging.getLogger("sceptre_analysis")
+    root.handlers[:] = [_Handler()]
+    root.setLevel(log_level.upper())
 
 
 @main.command("validate")
@@ -128,26 +153,51 @@ def _validate_summary(dataset, target: Path, no_documents: bool) -> list[str]:
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
 def list_command(data_dir: Path | None) -> None:
     """List the report notebooks and their parameters (type, default, allowed values)."""
-    from .build import available_notebooks
+    from . import cache
+    from .plan import quick_key
+
+    key = quick_key(None, data_dir=data_dir, extra={"command": "list"})
+    text = cache.get("list", key)
+    if text is None:  # the answer depends only on these input bytes: computed once
+        lines, broken = _list_lines(data_dir)
+        text = "\n".join(lines)
+        if broken:
+            click.echo(text)
+            _fail(f"{broken} notebook(s) could not be read", EXIT_FAILED)
+        cache.put("list", key, text)
+    click.echo(text)
+
+
+def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
     from .load import DataValidationError, load_dataset
     from .params import CHOICES, allowed_values, notebook_parameters
+    from .report import available_notebooks
 
     try:
         dataset = load_dataset(data_dir)
     except DataValidationError as error:
         _fail(f"the data has problems:\n{error}")
+    lines: list[str] = []
+    broken = 0
     for notebook in available_notebooks():
-        click.echo(click.style(notebook.stem, bold=True))
-        parameters = notebook_parameters(notebook)
+        lines.append(click.style(notebook.stem, bold=True))
+        try:
+            parameters = notebook_parameters(notebook)
+        except Exception as error:  # not JSON, no cells, a malformed parameters cell
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            lines.append(f"  cannot read {notebook}: {reason}")
+            broken += 1
+            continue
         for name, parameter in parameters.items():
             line = f"  {name} ({parameter.type}) = {parameter.default!r}"
             if parameter.help:
                 line += f"  # {parameter.help}"
-            click.echo(line)
+            lines.append(line)
             if name in CHOICES:
                 chosen = {k: p.default for k, p in parameters.items()}
                 values = allowed_values(name, dataset, chosen)
-                click.echo(f"      allowed: {', '.join(values)}")
+                lines.append(f"      allowed: {', '.join(values)}")
+    return lines, broken
 
 
 @main.command("build")
@@ -232,29 +282,27 @@ def build_command(
     (or whose outputs are missing) are built; see --dry-run. Every report is checked
     before the first kernel starts, and one failing report does not stop the others.
     """
-    chosen_formats = _parse_formats(formats) if formats else None
+    chosen_formats = _parse_formats(formats) if formats is not None else None
     if notebook and (build_all or plan_path):
         _fail("give a NOTEBOOK or --all/--plan, not both")
     if not notebook and pairs:
         _fail("-p needs a NOTEBOOK (parameters differ between notebooks)")
     out = out_dir or paths.reports_dir()
     if not notebook and not force:
+        from .plan import plan_up_to_date
+
         try:
             count = plan_up_to_date(
                 plan_path, out_dir=out, data_dir=data_dir, formats=chosen_formats
             )
-        except PlanError as error:
+        except SceptreError as error:
             _fail(str(error))
         if count is not None:  # every input byte as at the last all-good build
             verb = "would build nothing" if dry_run else "nothing to build"
             click.echo(f"{count} reports up to date ({verb}); --force rebuilds them")
             return
 
-    from tqdm import tqdm
-
-    from .batch import describe, is_quiet, run_schedule, schedule
-    from .build import BuildError
-    from .load import DataValidationError
+    from .batch import schedule
 
     try:
         planned = schedule(
@@ -266,26 +314,63 @@ def build_command(
             data_dir=data_dir,
             force=force,
         )
-    except DataValidationError as error:
-        _fail(f"the data has problems:\n{error}")
-    except (PlanError, BuildError) as error:
-        _fail(str(error))
+    except SceptreError as error:
+        message = str(error)
+        if type(error).__name__ == "DataValidationError":
+            message = f"the data has problems:\n{message}"
+        _fail(message)
     if dry_run:
         _print_plan(planned.decisions, planned.plan.source if planned.plan else None)
         return
+    for decision in planned.decisions:
+        if decision.reason.startswith("replaces"):
+            click.echo(f"warning: {decision.job.stem}: {decision.reason}", err=True)
+    _run(planned, jobs, cell_timeout, notebook_timeout, scheduler)
 
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a build like Ctrl-C: workers and kernels down, built reports kept."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    if threading_main():
+        signal.signal(signal.SIGTERM, handler)
+
+
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _run(
+    planned: Schedule,
+    jobs: int | None,
+    cell_timeout: float | None,
+    notebook_timeout: float | None,
+    scheduler: str | None,
+) -> None:
+    from tqdm import tqdm
+
+    from .batch import run_schedule
+
+    quiet = bool(os.environ.get("CI")) or not sys.stderr.isatty()
     bar = tqdm(
         total=planned.to_build,
         unit="report",
         file=sys.stderr,
-        disable=is_quiet() or not planned.to_build,
+        disable=quiet or not planned.to_build,
     )
+    finished: list[str] = []
 
     def done(outcome: Outcome) -> None:
         if outcome.status != "up to date":
+            finished.append(outcome.job.stem)
             bar.update(1)
-            tqdm.write(describe(outcome), file=sys.stderr)
+            tqdm.write(_describe(outcome), file=sys.stderr)
 
+    _stop_on_sigterm()
     try:
         batch = run_schedule(
             planned,
@@ -295,14 +380,32 @@ def build_command(
             scheduler=scheduler,
             on_done=done,
         )
-    except BuildError as error:
-        _fail(str(error))
-    finally:
+    except KeyboardInterrupt as stop:
         bar.close()
+        what = str(stop) or "SIGINT"
+        left = planned.to_build - len(finished)
+        _fail(
+            f"stopped by {what}: {len(finished)} report(s) finished and kept, {left} not built; "
+            f"every worker and kernel stopped; manifest {planned.out_dir / 'manifest.json'} saved",
+            EXIT_STOPPED,
+        )
+    except SceptreError as error:
+        bar.close()
+        _fail(str(error))
+    bar.close()
     _print_summary(batch)
     if batch.failed:
         names = ", ".join(o.job.stem for o in batch.failed)
         _fail(f"{len(batch.failed)} of {len(batch.outcomes)} reports failed: {names}", EXIT_FAILED)
+
+
+def _describe(outcome: Outcome) -> str:
+    """One line for a finished report: status, stem, time, and first error."""
+    result = outcome.result
+    if outcome.status == "built":
+        return f"built       {outcome.job.stem}  ({outcome.seconds:.1f} s)"
+    first = result.errors[0].splitlines()[0] if result and result.errors else "failed"
+    return f"FAILED      {outcome.job.stem}  ({outcome.seconds:.1f} s): {first}"
 
 
 def _print_plan(decisions: list[Decision], source: str | None) -> None:
@@ -336,6 +439,118 @@ def _print_summary(batch: BatchResult) -> None:
         f"{counts['built']} built, {counts['up to date']} up to date, {counts['failed']} failed "
         f"in {batch.seconds:.1f} s; manifest: {batch.manifest}"
     )
+
+
+# --- extraction: propose figures from saved releases, add the reviewed ones ------------------
+
+
+@main.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "table", "json"]), default="csv", show_default=True
+)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to PATH.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
+@click.option("--published", help="Publication date YYYY-MM-DD, to place an undated week.")
+def extract_command(
+    files: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    data_dir: Path | None,
+    published: str | None,
+) -> None:
+    """Propose the figures each saved release FILE states (text, HTML or PDF), for review."""
+    from datetime import date
+
+    from .errors import SceptreError
+    from .files import write_atomic
+    from .intake import extract_files, render
+
+    try:
+        day = date.fromisoformat(published) if published else None
+    except ValueError:
+        _fail(f"--published: {published!r} is not a date written YYYY-MM-DD")
+    try:
+        run = extract_files(files, data_dir=data_dir, published=day)
+    except SceptreError as error:
+        _fail(str(error), EXIT_FAILED)
+    for failure in run.failures:
+        click.echo(click.style("error: ", fg="red", bold=True) + failure.message, err=True)
+    if run.results:
+        text = render(run, fmt)
+        if out is not None:
+            write_atomic(out, text)
+        else:
+            click.echo(text, nl=False)
+    if run.failures:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command("add")
+@click.argument("candidates", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--source-id", required=True, help="The source the rows come from.")
+@click.option("--publisher", help="Who published it (needed for a new source).")
+@click.option("--published", help="Publication date YYYY-MM-DD.")
+@click.option("--title", help="The headline.")
+@click.option("--url", help="Where it was published.")
+@click.option("--kind", type=click.Choice(["primary", "secondary"]), help="Default: secondary.")
+@click.option(
+    "--document",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The saved release; its text is kept in data/documents/ so quotes can be checked.",
+)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
+def add_command(candidates: Path, source_id: str, data_dir: Path | None, **source: str) -> None:
+    """Validate the reviewed rows of CANDIDATES and add them (and the source): all or nothing."""
+    from .intake import AddError, add_candidates
+
+    try:
+        result = add_candidates(candidates, source_id, data_dir=data_dir, **source)
+    except AddError as error:
+        for problem in error.problems:
+            click.echo(problem)
+        s = "" if len(error.problems) == 1 else "s"
+        _fail(f"{len(error.problems)} problem{s}; nothing was added", EXIT_FAILED)
+    what = f"{result.tallies_added} tallies" + (" and the source" if result.source_added else "")
+    click.echo(f"added {what} ({source_id}) to {result.data_dir}")
+
+
+@main.command("check")
+@click.argument("draft", type=click.Path(path_type=Path))
+@click.option("--operation", default="", help="Operation to check against (default: any).")
+@click.option(
+    "--week", default="", help="First day of the week, YYYY-MM-DD (default: the draft's)."
+)
+@click.option("--agency", default="", help="Force the draft's figures are about, if it names none.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
+def check_command(
+    draft: Path, operation: str, week: str, agency: str, fmt: str, data_dir: Path | None
+) -> None:
+    """Check every figure of DRAFT (text, HTML, PDF or .docx) against the data.
+
+    Exit 0 when nothing is contradicted, 1 when something is, 2 on bad input.
+    """
+    from .errors import SceptreError
+    from .factcheck import render
+    from .load import load_dataset
+
+    try:
+        dataset = load_dataset(data_dir)
+        from .drafts import check_draft
+
+        _, result = check_draft(draft, dataset, operation=operation, week=week, agency=agency)
+    except SceptreError as error:
+        _fail(str(error))
+    click.echo(render(result, fmt, draft=str(draft)), nl=False)
+    if result.contradicted:
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":
