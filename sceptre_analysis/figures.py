@@ -26,10 +26,10 @@ import pandas as pd
 
 from . import hedges
 from .hedges import Claim
-from .load import QUALIFIERS, Dataset
+from .load import Dataset
 from .metrics import with_derived
 from .narrative import format_date, format_number, format_period, plural, spell_small
-from .reconcile import reconcile
+from .reconcile import Reconciliation, analyse
 from .roles import MeasureRole, Roles, measure_roles
 from .vocab import Vocabulary, load_vocabulary
 
@@ -102,27 +102,42 @@ class ReportData:
             )
         return self._reconciled[key]
 
-    def reconciliation(self, operation: str, week: pd.Timestamp) -> pd.DataFrame:
-        """Reconciliation rows for one operation week (all agencies), computed once."""
-        key = (operation, pd.Timestamp(week))
+    def analysis(self) -> Reconciliation:
+        """Reconciliation of the whole dataset (every check, every week), run once."""
+        key = ("analysis",)
         if key not in self._reconciled:
-            tallies = self.dataset.tallies
-            if "week" in tallies.columns:
-                tallies = tallies[tallies["week"] == key[1]]
-            else:
-                tallies = tallies[tallies["period_start"] == key[1]]
-            tallies = tallies[tallies["operation"].astype(str) == operation]
-            if "context" in tallies.columns:
-                tallies = tallies[tallies["context"].astype(str) == ""]
-            frame = reconcile(tallies, self.dataset.sources, self.dataset.measures, QUALIFIERS)
-            frame = frame.assign(
+            self._reconciled[key] = analyse(self.dataset, vocabulary=self.vocabulary)
+        return self._reconciled[key]
+
+    def reconciliation(self, operation: str, week: pd.Timestamp) -> pd.DataFrame:
+        """Reconciliation's figures for one operation week (all agencies): the chosen value,
+        its status (conflict, scope, caution, consistent) and why."""
+        key = ("figures", operation, pd.Timestamp(week))
+        if key not in self._reconciled:
+            frame = self.analysis().figures
+            frame = frame[
+                (frame["operation"].astype(str) == operation)
+                & (frame["week"] == pd.Timestamp(week))
+            ]
+            self._reconciled[key] = frame.assign(
                 agency=frame["agency"].astype(str),
                 area=frame["area"].astype(str),
                 measure=frame["measure"].astype(str),
                 status=frame["status"].astype(str),
-            )
-            self._reconciled[key] = frame.reset_index(drop=True)
+            ).reset_index(drop=True)
         return self._reconciled[key]
+
+    def findings(
+        self, operation: str, weeks: list[pd.Timestamp], agency: str | None = None
+    ) -> pd.DataFrame:
+        """Reconciliation's findings about these weeks (and agency), worst first."""
+        found = self.analysis().findings
+        mask = (found["operation"].astype(str) == operation) & found["week"].isin(
+            [pd.Timestamp(w) for w in weeks]
+        )
+        if agency is not None:
+            mask &= found["agency"].astype(str) == agency
+        return found[mask].reset_index(drop=True)
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -423,7 +438,7 @@ def chosen_figures(
     rec = rec[rec["agency"] == agency]
     doubtful_areas = {
         str(row.area): finding_id(agency, str(row.area), WHOLE_LIST)
-        for row in rec[(rec["status"] == "scope")].itertuples(index=False)
+        for row in rec[(rec["measure"] == WHOLE_LIST)].itertuples(index=False)
     }
     pool = data.pool()
     pool = pool[
@@ -440,7 +455,7 @@ def chosen_figures(
         candidates = pool[(pool["area"] == area) & (pool["measure"] == measure)]
         chosen_row, derived = _chosen_row(group, candidates, item)
         chosen = claim_of(chosen_row, data.vocabulary)
-        conflict = not item.empty and str(item.iloc[0]["status"]) == "conflict"
+        conflict = not item.empty and str(item.iloc[0]["status"]) in ("conflict", "scope")
         status, supporters = _status(data, chosen, candidates, conflict or area in doubtful_areas)
         finding = ""
         if area in doubtful_areas:

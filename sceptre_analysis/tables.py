@@ -83,7 +83,7 @@ def per_day_text(figure: Figure) -> str:
     means nothing (``per_day`` is not yes) or the period is not known to the day."""
     days = figure.period.days
     claim = figure.claim
-    if not figure.role.per_day or not days or claim.is_change or figure.status == "disputed":
+    if not figure.role.per_day or not days or claim.is_change or figure.doubtful_scope:
         return ""
     import math
 

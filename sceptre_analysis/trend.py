@@ -17,7 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import charts, prose, tables
-from .figures import Citations, Figure, ReportData, chosen_figures, number_text
+from .figures import Citations, Figure, ReportData, chosen_figures, finding_id, number_text
 from .hedges import Claim
 from .narrative import join_words
 from .params import ParameterError
@@ -415,34 +415,24 @@ class TrendReport:
 
     def disputes_html(self) -> Markup:
         """The findings behind every disputed point drawn."""
-        blocks = []
-        for week in self.drawn_weeks:
-            rec = self.data.reconciliation(self.operation, week)
-            rec = rec[rec["agency"] == self.agency]
-            drawn = {
-                f.finding
-                for ps in self.families.values()
-                for p in ps
-                if p is not None and p.week == week
-                for f in p.figures
-                if f.finding
-            }
-            from .figures import finding_id
-
-            rec = rec[
-                [
-                    finding_id(a, b, c) in drawn
-                    for a, b, c in zip(rec["agency"], rec["area"], rec["measure"], strict=True)
-                ]
+        drawn = {
+            f.finding
+            for points in self.families.values()
+            for point in points
+            if point is not None
+            for f in point.figures
+            if f.finding
+        }
+        found = self.data.findings(self.operation, self.drawn_weeks, self.agency)
+        found = found[
+            [
+                finding_id(str(a), str(b), str(c)) in drawn
+                for a, b, c in zip(found["agency"], found["area"], found["measure"], strict=True)
             ]
-            if rec.empty:
-                continue
-            claims = self.data.claims
-            claims = claims[(claims["week"] == week) & (claims["agency"] == self.agency)]
-            blocks.append(prose.findings_html(rec, claims, self.citations, roles=self.data.roles))
-        if not blocks:
+        ]
+        if found.empty:
             return Markup("<p>The sources do not disagree on any figure drawn here.</p>")
-        return Markup("").join(blocks)
+        return prose.findings_html(found, self.citations)
 
     def sources_html(self) -> Markup:
         return tables.sources_html(self.citations)
