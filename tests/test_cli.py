@@ -154,6 +154,7 @@ def test_list_shows_notebooks_parameters_and_allowed_values():
     rest = out[out.index("source_check") :]
     others = [line for line in rest.splitlines()[1:] if line and not line.startswith(" ")]
     assert "agency" not in (rest[: rest.index(others[0])] if others else rest)
+    assert "weeks (str)" in out[out.index("trend") :]
 
 
 def test_list_shows_the_parameter_types():

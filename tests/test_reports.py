@@ -317,7 +317,7 @@ def test_source_check_shows_only_the_weeks_sources_and_claims(soups):
 def test_trend_draws_every_week_and_cites_every_point(soups):
     soup = soups["trend"]
     alts = [img["alt"] for img in soup.select("img")]
-    assert any("Nov 2022: no figures" in alt for alt in alts)
+    assert any("Weapon sweeps" in alt and "May 2022: no figures" in alt for alt in alts)
     assert any("Knives recovered" in alt and "9,639" in alt for alt in alts)
     points = _table(soup)
     assert points and all(row["Source"] for row in points)
