@@ -239,7 +239,10 @@ class _Data:
         tallies = dataset.tallies
         if "context" in tallies.columns:  # context statistics are never a week's result
             tallies = tallies[tallies["context"].astype(str) == ""]
-        tallies = tallies[tallies["period_start"].notna() & tallies["period_end"].notna()]
+        if "week" not in tallies.columns:  # older loader: a claim's week is its first day
+            tallies = tallies.assign(week=tallies["period_start"])
+        # claims that cannot be placed in a week (validate lists them) are not checked against
+        tallies = tallies[tallies["week"].notna()]
         self.tallies = tallies.assign(
             canon_agency=[self.agency_name(a) or str(a) for a in tallies["agency"].astype(str)],
             canon_operation=[self.operation_name(o) for o in tallies["operation"].astype(str)],
@@ -348,18 +351,27 @@ class _Data:
 
     @cached_property
     def weeks(self) -> list[_Week]:
-        pairs = self.tallies[["operation", "period_start", "period_end"]].astype({"operation": str})
+        """(operation, week) pairs; a week runs to the last day its exact periods give."""
+        t = self.tallies
+        exact = (
+            t["period_kind"].astype(str) == "exact"
+            if "period_kind" in t.columns
+            else pd.Series(True, index=t.index)
+        )
         weeks: dict[tuple[str, pd.Timestamp], _Week] = {}
-        for row in pairs.itertuples(index=False):
-            key = (str(row.operation), pd.Timestamp(row.period_start))
-            end = pd.Timestamp(row.period_end)
-            if key not in weeks or end > weeks[key].end:
-                weeks[key] = _Week(str(row.operation), key[1], end)
+        for operation, key, end, is_exact in zip(
+            t["operation"].astype(str), t["week"], t["period_end"], exact, strict=True
+        ):
+            start = pd.Timestamp(key)
+            stop = pd.Timestamp(end) if is_exact and pd.notna(end) else start
+            known = weeks.get((operation, start))
+            if known is None or stop > known.end:
+                weeks[(operation, start)] = _Week(operation, start, max(stop, start))
         return sorted(weeks.values(), key=lambda w: (w.start, w.operation))
 
     def week_rows(self, week: _Week) -> pd.DataFrame:
         t = self.tallies
-        return t[(t["operation"].astype(str) == week.operation) & (t["period_start"] == week.start)]
+        return t[(t["operation"].astype(str) == week.operation) & (t["week"] == week.start)]
 
     def agencies_in(self, week: _Week) -> list[str]:
         return sorted(set(self.week_rows(week)["canon_agency"]))
@@ -383,6 +395,8 @@ class _Data:
     def period_of(self, week: _Week, agency: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
         """The agency's stated period in the week (its rows' dates), else the week's."""
         rows = self.week_rows(week)
+        if "period_kind" in rows.columns:
+            rows = rows[rows["period_kind"].astype(str) == "exact"]
         if agency:
             rows = rows[rows["canon_agency"] == agency]
         if rows.empty:
@@ -621,21 +635,43 @@ def check_figures(
     """
     data = _Data(dataset, vocabulary)
     chosen_week, chosen_agency = _filters(data, operation, week, agency)
-    default_week = chosen_week or _draft_week(data, figures, operation) or _latest(data, operation)
+    ordered = [
+        f for _, f in sorted(enumerate(figures), key=lambda p: (p[1].start < 0, p[1].start, p[0]))
+    ]
+    stated = _draft_week(data, figures, operation)
+    default_week, how = chosen_week, ""
+    if default_week is None and stated is not None:
+        default_week, how = stated, "from the draft's dates"
+    if default_week is None:
+        default_week = _best_fit(data, ordered, operation, chosen_agency)
+        how = "the draft states no dates: the week its figures fit best"
     checker = _Checker(data, default_week, bool(chosen_week), chosen_agency, operation)
-    ordered = sorted(enumerate(figures), key=lambda p: (p[1].start < 0, p[1].start, p[0]))
-    verdicts = [checker.check(number, figure) for number, (_, figure) in enumerate(ordered, 1)]
+    verdicts = [checker.check(number, figure) for number, figure in enumerate(ordered, 1)]
     notes = []
-    if default_week is not None and not chosen_week:
+    if default_week is not None and how:
         notes.append(
-            f"Checked against {default_week.operation}, week of {default_week.text}"
-            " (from the draft's dates)"
-            if _draft_week(data, figures, operation)
-            else f"Checked against {default_week.operation}, week of {default_week.text}"
-            " (the latest week in the data; the draft states no dates)"
+            f"Checked against {default_week.operation}, week of {default_week.text} ({how})"
         )
     notes += _list_notes(verdicts)
     return CheckResult(verdicts, notes)
+
+
+def _best_fit(
+    data: _Data, figures: Sequence[DraftFigure], operation: str, agency: str | None
+) -> _Week | None:
+    """For a draft with no dates: the week in which most of its figures are supported (the
+    latest such week on a tie, and the latest week when none fits)."""
+    wanted = data.operation_name(operation) if operation else None
+    weeks = [w for w in data.weeks if not wanted or data.operation_name(w.operation) == wanted]
+    numbers = [f for f in figures if f.kind == "figure"]
+    best: tuple[int, int] | None = None
+    chosen = weeks[-1] if weeks else None
+    for index, week in enumerate(weeks):
+        checker = _Checker(data, week, True, agency, operation, quick=True)
+        supported = sum(checker.check(0, f).verdict == "supported" for f in numbers)
+        if supported and (best is None or (supported, index) > best):
+            best, chosen = (supported, index), week
+    return chosen
 
 
 def _filters(
@@ -677,11 +713,13 @@ def _unknown(kind: str, value: str, known: Iterable[str], where: str = "") -> st
 
 
 def _draft_week(data: _Data, figures: Sequence[DraftFigure], operation: str) -> _Week | None:
-    """The week most of the draft's stated dates fall in."""
+    """The week most of the draft's stated dates fall in (a figure's own dates, such as an
+    earlier week it mentions, are checked against that week but do not set the draft's)."""
     wanted = data.operation_name(operation) if operation else None
     found = Counter(
         week
         for f in figures
+        if f.kind == "period"
         if (week := data.week_for_dates(f.period_start, f.period_end, wanted)) is not None
     )
     return found.most_common(1)[0][0] if found else None
@@ -701,9 +739,11 @@ class _Checker:
         week_fixed: bool,
         agency: str | None,
         operation: str,
+        quick: bool = False,
     ) -> None:
         self.data, self.week, self.week_fixed = data, week, week_fixed
         self.agency, self.operation = agency, operation
+        self.quick = quick  # verdicts only: no search of what the data has nearby
 
     # ---- one figure -------------------------------------------------------------------------
 
@@ -1003,6 +1043,8 @@ class _Checker:
         measure: str | None = None,
     ) -> tuple[str, ...]:
         """Other figures in the week with the same number: likely what the draft mixed up."""
+        if self.quick:
+            return ()
         rows = self.data.week_rows(week)
         rows = rows[rows["value"].astype(float) == float(figure.value)]
         found = []
@@ -1018,6 +1060,8 @@ class _Checker:
     def _nearby(self, week: _Week, agency: str | None, measure: str) -> tuple[str, ...]:
         """What the data has near the draft's figure: the measure for others, the agency's other
         figures, the agency's figure for the measure in other weeks."""
+        if self.quick:
+            return ()
         data = self.data
         found = []
         for other in data.agencies_in(week):
