@@ -2,6 +2,10 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import _lazy
+
+_lazy.install()  # before anything imports nbformat: see _lazy's docstring
+
 try:
     __version__ = version("sceptre-analysis")
 except PackageNotFoundError:  # running from a source tree without an install

@@ -7,9 +7,12 @@ user's mistake: bad data, a bad parameter or a failing cell come back in
 
 from __future__ import annotations
 
-import hashlib
+import csv
+import io
+import json
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +20,30 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from sceptre_analysis.errors import SceptreError
-
 from . import __version__, paths
-from .execute import DEFAULT_CELL_TIMEOUT, ExecutionFailed, execute_notebook, prestart_kernel
-from .export import export_notebook
-from .files import inside, safe_name, write_atomic
+from .execute import ExecutionFailed, execute_notebook
+from .export import ExportTimeout, cap_outputs, export_notebook, fill_template, time_limit
+from .files import inside, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
 from .narrative import format_period
 from .params import HIDDEN_PARAMETERS, ParameterError, check_parameters
+from .report import (
+    BuildError,
+    ReportRequest,
+    ReportResult,
+    available_notebooks,
+    other_data_dir,
+    report_stem,
+    resolve_notebook,
+)
+from .settings import (
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_EXPORT_TIMEOUT,
+    DEFAULT_OUTPUT_LIMIT,
+    FORMATS,
+)
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "FORMATS",
@@ -34,80 +52,79 @@ __all__ = [
     "ReportResult",
     "available_notebooks",
     "build_report",
+    "default_requests",
+    "figures_csv",
     "prepare",
+    "read_report_meta",
     "report_stem",
     "resolve_notebook",
 ]
 
-FORMATS = ("html", "pdf", "ipynb")
-"""What a report can be written as: the exported HTML and PDF, and the executed notebook."""
+REPORT_MIME = "application/vnd.sceptre.report+json"
+"""The report metadata every report notebook displays once (see docs: interfaces)."""
 
 
-class BuildError(SceptreError, ValueError):
-    """A user mistake found before anything runs (unknown notebook, bad data or parameter)."""
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A notebook file, or a :class:`BuildError` saying why it cannot be one."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError(f"{path}: cannot read the notebook ({error})") from error
+    except Exception as error:  # nbformat raises several kinds for a file that is not JSON
+        first = str(error).strip().splitlines()[:1]
+        detail = first[0] if first else type(error).__name__
+        raise BuildError(f"{path}: not a Jupyter notebook ({detail})") from error
+    if not isinstance(nb.get("cells"), list) or not nb.cells:
+        raise BuildError(f"{path}: the notebook has no cells")
+    return nb
+
+
+def kernel_of(nb: nbformat.NotebookNode, path: Path) -> str:
+    """The kernel the notebook declares, if this environment has it (else a BuildError)."""
+    spec = nb.metadata.get("kernelspec") or {}
+    name = spec.get("name") if isinstance(spec, Mapping) else None
+    if not name:
+        return "python3"
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    installed = sorted(KernelSpecManager().find_kernel_specs())
+    if name not in installed:
+        raise BuildError(
+            f"{path}: declares kernel {name!r}, which is not installed here "
+            f"(installed: {', '.join(installed) or 'none'}); set metadata.kernelspec.name "
+            "to one of those"
+        )
+    return str(name)
 
 
 @dataclass(frozen=True)
-class ReportRequest:
-    """One report to build: a notebook name and the parameters to run it with."""
+class Prepared:
+    """A checked report: its notebook, full parameters, kernel and output name."""
 
-    notebook: str
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    formats: tuple[str, ...] = ("html", "pdf")
-
-
-@dataclass
-class ReportResult:
-    request: ReportRequest
-    stem: str = ""
-    status: str = "ok"  # ok | failed
-    outputs: dict[str, Path] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    failed_notebook: Path | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    parameters: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
+    notebook: Path
+    parameters: dict[str, Any]
+    dataset: Dataset
+    kernel: str
+    stem: str
+    reads: dict[str, str] = field(default_factory=dict)  # parameter -> tallies column
 
 
-def available_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
-    """Report notebooks: every ``*.ipynb`` in the notebooks folder, checkpoints excluded."""
-    folder = Path(notebooks_dir or paths.notebooks_dir())
-    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+def reads_of(nb: nbformat.NotebookNode, path: Path) -> dict[str, str]:
+    """What slice of the data a notebook declares it reads: ``metadata.sceptre.reads``.
 
-
-def resolve_notebook(name: str, notebooks_dir: Path | None = None) -> Path:
-    """A notebook by name (``operation_summary``), file name, or path."""
-    candidate = Path(name)
-    if candidate.suffix == ".ipynb" and candidate.is_file():
-        return candidate.resolve()
-    wanted = candidate.stem if candidate.suffix == ".ipynb" else name
-    for path in available_notebooks(notebooks_dir):
-        if path.stem == wanted:
-            return path
-    names = ", ".join(p.stem for p in available_notebooks(notebooks_dir)) or "(none)"
-    raise BuildError(f"Unknown notebook {name!r}. Available notebooks: {names}.")
-
-
-def report_stem(notebook: str, parameters: Mapping[str, Any]) -> str:
-    """File name (without extension) for a report, built from its parameters.
-
-    Each part is made safe for a file system, so no parameter value can add a
-    separator or ``..``; long names are cut and end in a short hash to stay unique.
+    ``{"week": "week"}`` says "only the tallies whose ``week`` column equals my ``week``
+    parameter" (plus every other data file), so a change to another week's figures leaves
+    its reports up to date. No declaration means the whole data.
     """
-    parts = [safe_name(Path(notebook).stem)]
-    parts += [
-        safe_name(str(value)).lower()
-        for name, value in parameters.items()
-        if name not in HIDDEN_PARAMETERS and value not in (None, "")
-    ]
-    stem = "__".join(parts)
-    if len(stem) > 150:
-        digest = hashlib.sha256(stem.encode()).hexdigest()[:10]
-        stem = f"{stem[:139]}-{digest}"
-    return stem
+    reads = (nb.metadata.get("sceptre") or {}).get("reads") or {}
+    if not isinstance(reads, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in reads.items()
+    ):
+        raise BuildError(
+            f"{path}: metadata.sceptre.reads must map parameter names to tallies columns, "
+            f'e.g. {{"week": "week"}}; got {reads!r}'
+        )
+    return dict(reads)
 
 
 def prepare(
@@ -116,14 +133,27 @@ def prepare(
     data_dir: Path | None = None,
     notebooks_dir: Path | None = None,
     dataset: Dataset | None = None,
-) -> tuple[Path, dict[str, Any], Dataset]:
+) -> Prepared:
     """Everything that can be checked before a kernel starts. Raises :class:`BuildError`."""
     unknown = [f for f in request.formats if f not in FORMATS]
-    if unknown:
+    if unknown or not request.formats:
         raise BuildError(
-            f"Unknown format {', '.join(map(repr, unknown))}. Valid formats: {', '.join(FORMATS)}."
+            f"Unknown format {', '.join(map(repr, unknown)) or '(none)'}. "
+            f"Valid formats: {', '.join(FORMATS)}."
+        )
+    folder = str(Path(data_dir).resolve()) if data_dir else ""
+    hidden = sorted(
+        name for name in set(request.parameters) & HIDDEN_PARAMETERS
+        if request.parameters[name] != folder  # a checked job carries the build's own value
+    )  # fmt: skip
+    if hidden:
+        raise BuildError(
+            f"parameter {hidden[0]!r} is set by the build, not by hand; "
+            "use --data to build from another data folder"
         )
     notebook = resolve_notebook(request.notebook, notebooks_dir)
+    nb = read_notebook(notebook)
+    kernel, reads = kernel_of(nb, notebook), reads_of(nb, notebook)
     try:
         dataset = dataset or load_dataset(data_dir)
     except DataValidationError as error:
@@ -132,9 +162,12 @@ def prepare(
         parameters = check_parameters(notebook, request.parameters, dataset)
     except ParameterError as error:
         raise BuildError(str(error)) from error
+    except Exception as error:  # papermill's inspection of a malformed parameters cell
+        raise BuildError(f"{notebook}: cannot read its parameters ({error})") from error
     if "data_dir" in parameters:
-        parameters["data_dir"] = str(Path(data_dir).resolve()) if data_dir else ""
-    return notebook, parameters, dataset
+        parameters["data_dir"] = folder
+    stem = report_stem(notebook.stem, parameters, other_data_dir(data_dir), HIDDEN_PARAMETERS)
+    return Prepared(notebook, parameters, dataset, kernel, stem, reads)
 
 
 def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:
@@ -152,6 +185,18 @@ def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:
     return format_period(rows["period_start"].min(), rows["period_end"].max())
 
 
+def _title_fields(dataset: Dataset, notebook: Path, parameters: Mapping[str, Any]) -> dict:
+    """Title-block fields ({period}, {period_heading}) from the rows the report selects."""
+    from .summary import title_fields  # pandas-heavy report code, only when building
+
+    try:
+        return {"period": _period_text(dataset, parameters)} | title_fields(
+            dataset, notebook.stem, parameters
+        )
+    except Exception:
+        return {"period": _period_text(dataset, parameters)}
+
+
 def report_metadata(
     notebook: Path, parameters: Mapping[str, Any], dataset: Dataset
 ) -> dict[str, Any]:
@@ -161,12 +206,40 @@ def report_metadata(
     return {
         "title": source.get("title", notebook.stem),
         "subtitle": source.get("subtitle", ""),
-        "fields": {"period": _period_text(dataset, parameters)},
+        "fields": _title_fields(dataset, notebook, parameters),
         "parameters": visible,
         "data_hash": dataset.fingerprint(),
         "notebook": notebook.name,
         "version": __version__,
     }
+
+
+def read_report_meta(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """The report metadata the notebook displayed (``REPORT_MIME``), or {} if none."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = (output.get("data") or {}).get(REPORT_MIME)
+            if isinstance(data, str):
+                try:
+                    data = json.loads(data)
+                except ValueError:
+                    continue
+            if isinstance(data, Mapping):
+                return dict(data)
+    return {}
+
+
+def figures_csv(records: Sequence[Mapping[str, Any]]) -> str:
+    """The report's figures table as CSV: columns in first-seen order, one row per figure."""
+    columns: dict[str, None] = {}
+    for record in records:
+        columns.update(dict.fromkeys(str(k) for k in record))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({str(k): "" if v is None else v for k, v in record.items()})
+    return buffer.getvalue()
 
 
 def build_report(
@@ -176,30 +249,30 @@ def build_report(
     data_dir: Path | None = None,
     notebooks_dir: Path | None = None,
     cell_timeout: float | None = DEFAULT_CELL_TIMEOUT,
-    kernel_name: str = "python3",
     dataset: Dataset | None = None,
     notebook_timeout: float | None = None,
-    prestart_next: bool = False,
+    export_timeout: float | None = DEFAULT_EXPORT_TIMEOUT,
+    output_limit: int | None = DEFAULT_OUTPUT_LIMIT,
+    reuse_kernel: bool = False,
 ) -> ReportResult:
     """Build one report into ``out_dir``; every failure is reported in the result.
 
-    ``notebook_timeout`` bounds the whole execution (the kernel is killed past it);
-    ``prestart_next`` starts a fresh kernel for this process's next report while
-    this one exports, so the next kernel's start-up overlaps with work.
+    ``notebook_timeout`` bounds the whole execution (the kernel is killed past it),
+    ``export_timeout`` the HTML and PDF export, and ``output_limit`` the characters of
+    output one cell may keep (the rest is cut, with a note in the report).
     """
     out_dir = Path(out_dir or paths.reports_dir())
     result = ReportResult(request=request)
     started = time.perf_counter()
     try:
-        notebook, parameters, dataset = prepare(
-            request, data_dir=data_dir, notebooks_dir=notebooks_dir, dataset=dataset
-        )
+        ready = prepare(request, data_dir=data_dir, notebooks_dir=notebooks_dir, dataset=dataset)
     except BuildError as error:
         result.status = "failed"
         result.errors.append(str(error))
         return result
+    notebook, parameters = ready.notebook, ready.parameters
     result.parameters = parameters
-    result.stem = report_stem(notebook.stem, parameters)
+    result.stem = ready.stem
     failed_path = inside(out_dir, f"{result.stem}.failed.ipynb")
     result.timings["prepare"] = time.perf_counter() - started
 
@@ -209,8 +282,9 @@ def build_report(
             notebook,
             parameters,
             cell_timeout=cell_timeout,
-            kernel_name=kernel_name,
+            kernel_name=ready.kernel,
             notebook_timeout=notebook_timeout,
+            reuse_kernel=reuse_kernel,
         )
     except ExecutionFailed as error:
         result.status = "failed"
@@ -221,32 +295,52 @@ def build_report(
         result.timings["execute"] = time.perf_counter() - started
         return result
     result.timings["execute"] = time.perf_counter() - started
-    if prestart_next:
-        prestart_kernel(kernel_name, notebook.parent)
-    executed.metadata["sceptre"] = report_metadata(notebook, parameters, dataset)
 
     started = time.perf_counter()
-    formats = [f for f in request.formats if f != "ipynb"]
+    result.meta = read_report_meta(executed)
+    if output_limit:
+        cut = cap_outputs(executed, output_limit)
+        if cut:
+            result.notes.append(f"output of {cut} cell(s) cut to {output_limit:,} characters")
+    executed.metadata["sceptre"] = shown = report_metadata(notebook, parameters, ready.dataset)
+    figures = result.meta.pop("figures", None)
+    fields = {**shown["parameters"], **shown["fields"]}
+    result.meta.setdefault("title", fill_template(str(shown["title"]), fields))
+    result.meta.setdefault("period", shown["fields"].get("period", ""))
+    result.meta["parameters"] = shown["parameters"]
+    if isinstance(figures, list) and all(isinstance(r, Mapping) for r in figures):
+        csv_path = inside(out_dir, f"{result.stem}.figures.csv")
+        result.outputs["figures"] = write_atomic(csv_path, figures_csv(figures))
+        executed.metadata["sceptre"]["figures_csv"] = csv_path.name
     if "ipynb" in request.formats:
         result.outputs["ipynb"] = write_atomic(
             inside(out_dir, f"{result.stem}.ipynb"), nbformat.writes(executed)
         )
+    formats = [f for f in request.formats if f != "ipynb"]
     if formats:
-        exported = export_notebook(executed, out_dir, result.stem, formats)
-        result.outputs.update(exported.outputs)
-        if exported.errors:
+        try:
+            with time_limit(export_timeout):
+                exported = export_notebook(executed, out_dir, result.stem, formats)
+        except ExportTimeout:
             result.status = "failed"
-            result.errors += [f"{fmt}: {message}" for fmt, message in exported.errors.items()]
+            result.errors.append(
+                f"export ran past the export timeout ({export_timeout:g} s); "
+                "the notebook's output is too large to lay out"
+            )
+        else:
+            result.outputs.update(exported.outputs)
+            result.notes += exported.notes
+            if exported.errors:
+                result.status = "failed"
+                result.errors += [f"{fmt}: {message}" for fmt, message in exported.errors.items()]
     result.timings["export"] = time.perf_counter() - started
     if result.ok:
         failed_path.unlink(missing_ok=True)
     return result
 
 
-def default_requests() -> list[ReportRequest]:
-    """The seed week: the Met's summary, British Transport Police's, and the source check."""
-    return [
-        ReportRequest("operation_summary", {"agency": "Metropolitan Police Service"}),
-        ReportRequest("operation_summary", {"agency": "British Transport Police"}),
-        ReportRequest("source_check", {}),
-    ]
+def default_requests(dataset: Dataset | None = None) -> list[ReportRequest]:
+    """The reports of the project's build plan, grids expanded (what ``build`` makes)."""
+    from .plan import expand, read_plan
+
+    return [p.request for p in expand(read_plan(), dataset or load_dataset())]

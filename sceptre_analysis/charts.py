@@ -11,6 +11,7 @@ import io
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -19,7 +20,17 @@ from matplotlib.figure import Figure
 
 from .narrative import format_value
 
-__all__ = ["PALETTE", "bar_chart", "bar_chart_alt", "figure_svg", "house_style", "show"]
+__all__ = [
+    "PALETTE",
+    "Bar",
+    "bar_chart",
+    "bar_chart_alt",
+    "figure_svg",
+    "house_style",
+    "parts_chart",
+    "parts_chart_alt",
+    "show",
+]
 
 # Okabe & Ito (2008), the colour-blind-safe qualitative palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -44,6 +55,7 @@ STYLE = {
     "svg.fonttype": "none",  # real text in the SVG: selectable, searchable, sharp
     "svg.hashsalt": "sceptre-analysis",  # stable element ids: reproducible HTML
     "figure.dpi": 100,
+    "text.parse_math": False,  # labels come from data: "$" is a dollar sign, not mathtext
 }
 
 
@@ -152,3 +164,212 @@ def show(fig: Figure, alt: str) -> None:
         metadata={"image/svg+xml": {"alt": alt}},
     )
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Bars with parts and hedges: one look for the summary's charts and the trend's
+# --------------------------------------------------------------------------------------------
+
+HATCH = "////"
+"""Hedged figures ("over 9,639") are drawn hatched, never as solid as an exact count."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: a figure, its label with the hedge kept, and optionally the parts it is made of.
+
+    ``segments`` are (label, value, hedged) of the parts stacked inside the bar; a part_of
+    subset that does not complete the total is drawn as a segment from the base too.
+    ``missing`` draws nothing but a "no figures" mark (a gap, never interpolated).
+    """
+
+    label: str
+    value: float = 0.0
+    text: str = ""
+    hedged: bool = False
+    segments: tuple[tuple[str, float, bool], ...] = ()
+    missing: bool = False
+    marker: str = ""
+    complete: bool = False
+    """The segments are a whole decomposition: they fill the bar, no remainder is drawn."""
+
+
+def _legend(ax: Axes, handles: list, vertical: bool) -> None:
+    """The key under the axes (inside the layout, so it never overlaps the source line)."""
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0, -0.1 if vertical else -0.02),
+            ncols=min(len(handles), 2),
+            frameon=False,
+            fontsize=8,
+        )
+
+
+def parts_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    source: str,
+    vertical: bool = False,
+    colour: int = 0,
+    note: str = "",
+    total_label: str = "",
+    base_label: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """Bars (horizontal, largest first; or vertical in the given order for weeks) with their
+    parts stacked inside, hedged figures hatched, and missing ones left as gaps with a key."""
+    from matplotlib.patches import Patch
+
+    if not vertical:
+        bars = sorted(bars, key=lambda b: b.value)
+    part_labels = list(dict.fromkeys(s[0] for b in bars for s in b.segments))
+    part_colour = {
+        label: PALETTE[(colour + 1 + i) % len(PALETTE)] for i, label in enumerate(part_labels)
+    }
+    base_colour = PALETTE[colour % len(PALETTE)]
+    with house_style():
+        own_figure = ax is None
+        if ax is None:
+            size = (WIDTH_INCHES, 3.6) if vertical else (WIDTH_INCHES, 1.5 + 0.5 * len(bars))
+            fig = Figure(figsize=size, layout="constrained")
+            ax = fig.add_subplot()
+        else:
+            fig = ax.get_figure()
+        peak = max([b.value for b in bars if not b.missing] or [1]) or 1
+        draw = ax.bar if vertical else ax.barh
+        size_key = "width" if vertical else "height"
+        any_hedged = False
+        for position, bar in enumerate(bars):
+            if bar.missing:
+                where = (position, peak * 0.02) if vertical else (peak * 0.02, position)
+                ax.annotate(
+                    "no figures",
+                    xy=where,
+                    ha="center" if vertical else "left",
+                    va="bottom" if vertical else "center",
+                    color=MUTED,
+                    fontsize=8,
+                    rotation=90 if vertical else 0,
+                )
+                continue
+            any_hedged = any_hedged or bar.hedged or any(s[2] for s in bar.segments)
+            filled = base_colour if not bar.segments else "#DDDDDD"
+            options = {size_key: 0.6}
+            if bar.segments and bar.complete and not bar.hedged:
+                options.update(color="none")
+            elif bar.hedged:
+                options.update(
+                    color="white",
+                    edgecolor=filled if bar.segments else base_colour,
+                    hatch=HATCH,
+                    linewidth=0.8,
+                )
+            elif "color" not in options:
+                options.update(color=filled)
+            draw([position], [bar.value], **options)
+            start = 0.0
+            for label, value, hedged in bar.segments:
+                seg = {size_key: 0.6 if bar.complete else 0.45}
+                if hedged:
+                    seg.update(color="white", edgecolor=part_colour[label], hatch=HATCH)
+                else:
+                    seg.update(color=part_colour[label])
+                if vertical:
+                    ax.bar([position], [value], bottom=start, **seg)
+                else:
+                    ax.barh([position], [value], left=start, **seg)
+                start += value
+            text = bar.text + (f" {bar.marker}" if bar.marker else "")
+            if vertical:
+                ax.annotate(
+                    text,
+                    xy=(position, bar.value),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    color=TEXT_COLOUR,
+                    fontsize=8,
+                    fontweight="bold",
+                )
+            else:
+                ax.annotate(
+                    text,
+                    xy=(bar.value, position),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    color=TEXT_COLOUR,
+                    fontweight="bold",
+                )
+        ticks = list(range(len(bars)))
+        names = [textwrap.fill(b.label, 12 if vertical else 28) for b in bars]
+        if vertical:
+            ax.set_xticks(ticks, names, fontsize=8)
+            ax.set_yticks([])
+            ax.set_ylim(0, peak * 1.15)
+            ax.tick_params(axis="x", length=0)
+        else:
+            ax.set_yticks(ticks, names)
+            ax.set_xticks([])
+            ax.set_xlim(0, peak * 1.3)
+            ax.tick_params(axis="y", length=0)
+        ax.spines[:].set_visible(False)
+        if vertical:
+            ax.spines["bottom"].set_visible(True)
+        handles = [Patch(color=part_colour[label], label=label) for label in part_labels]
+        if total_label and any(b.segments and not b.complete for b in bars):
+            handles.insert(0, Patch(color="#DDDDDD", label=total_label))
+        if base_label and any(not b.segments and not b.missing for b in bars) and part_labels:
+            handles.insert(0, Patch(color=base_colour, label=base_label))
+        if any_hedged:
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=MUTED,
+                    hatch=HATCH,
+                    label="hedged figure (as the source words it)",
+                )
+            )
+        if any(b.marker for b in bars):
+            marks = sorted({b.marker for b in bars if b.marker})
+            handles.append(
+                Patch(
+                    color="white",
+                    label=f"{' '.join(marks)} sources disagree: the reconciled figure is drawn",
+                )
+            )
+        _legend(ax, handles, vertical)
+        fig.suptitle(
+            textwrap.fill(title, TITLE_WIDTH_CHARS),
+            x=0.01,
+            ha="left",
+            fontweight="bold",
+            color=TEXT_COLOUR,
+        )
+        foot = textwrap.fill(f"Source: {source}", 110)
+        if note:
+            foot += "\n" + textwrap.fill(note, 110)
+        fig.supxlabel(foot, x=0.01, ha="left", fontsize=8, color=MUTED)
+        if own_figure:
+            for _ in range(3):
+                fig.draw_without_rendering()
+            fig.set_layout_engine("none")
+    return fig
+
+
+def parts_chart_alt(title: str, bars: Sequence[Bar]) -> str:
+    """Alt text with every figure the bars and their parts show, hedges kept."""
+    pieces = []
+    for bar in bars:
+        if bar.missing:
+            pieces.append(f"{bar.label}: no figures")
+            continue
+        text = f"{bar.label}: {bar.text}"
+        if bar.segments:
+            text += " (" + ", ".join(f"{s[0]} {format_value(s[1])}" for s in bar.segments) + ")"
+        pieces.append(text + (f" {bar.marker}" if bar.marker else ""))
+    return f"Bar chart. {title}. {'; '.join(pieces)}."

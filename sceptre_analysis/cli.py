@@ -1,31 +1,46 @@
 """``sceptre-report``: a thin command line over the library. It parses and prints; nothing else.
 
 The library's heavy modules (pandas, papermill, nbconvert) are imported inside the
-commands, so ``build --all`` with nothing changed answers before loading them.
+commands, so ``build --all`` with nothing changed answers before loading them. The
+library logs (``--log-level``); only this module prints.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__, paths
-from .batch import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
-from .plan import FORMATS, PLAN_FILE, TABLE, PlanError, plan_up_to_date
+from .errors import SceptreError
+from .settings import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT, FORMATS, PLAN_FILE, TABLE
 
 if TYPE_CHECKING:
-    from .batch import BatchResult, Decision, Outcome
+    from .batch import BatchResult, Decision, Outcome, Schedule
+
+__all__ = ["main"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_STOPPED = 130
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
     sys.exit(code)
+
+
+class _Handler(logging.Handler):
+    """Library log records as ``warning: ...`` lines on stderr (click, so tests capture them)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = record.levelname.lower()
+        click.echo(f"{level}: {record.getMessage()}", err=True)
 
 
 def _parse_parameters(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -51,8 +66,18 @@ def _parse_formats(text: str) -> tuple[str, ...]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sceptre-report")
-def main() -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="warning",
+    show_default=True,
+    help="How much the library reports on stderr.",
+)
+def main(log_level: str) -> None:
     """Checked, cited tallies from knife-crime weeks of action, and the reports built from them."""
+    root = logging.getLogger("sceptre_analysis")
+    root.handlers[:] = [_Handler()]
+    root.setLevel(log_level.upper())
 
 
 @main.command("validate")
@@ -128,26 +153,51 @@ def _validate_summary(dataset, target: Path, no_documents: bool) -> list[str]:
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
 def list_command(data_dir: Path | None) -> None:
     """List the report notebooks and their parameters (type, default, allowed values)."""
-    from .build import available_notebooks
+    from . import cache
+    from .plan import quick_key
+
+    key = quick_key(None, data_dir=data_dir, extra={"command": "list"})
+    text = cache.get("list", key)
+    if text is None:  # the answer depends only on these input bytes: computed once
+        lines, broken = _list_lines(data_dir)
+        text = "\n".join(lines)
+        if broken:
+            click.echo(text)
+            _fail(f"{broken} notebook(s) could not be read", EXIT_FAILED)
+        cache.put("list", key, text)
+    click.echo(text)
+
+
+def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
     from .load import DataValidationError, load_dataset
     from .params import CHOICES, allowed_values, notebook_parameters
+    from .report import available_notebooks
 
     try:
         dataset = load_dataset(data_dir)
     except DataValidationError as error:
         _fail(f"the data has problems:\n{error}")
+    lines: list[str] = []
+    broken = 0
     for notebook in available_notebooks():
-        click.echo(click.style(notebook.stem, bold=True))
-        parameters = notebook_parameters(notebook)
+        lines.append(click.style(notebook.stem, bold=True))
+        try:
+            parameters = notebook_parameters(notebook)
+        except Exception as error:  # not JSON, no cells, a malformed parameters cell
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            lines.append(f"  cannot read {notebook}: {reason}")
+            broken += 1
+            continue
         for name, parameter in parameters.items():
             line = f"  {name} ({parameter.type}) = {parameter.default!r}"
             if parameter.help:
                 line += f"  # {parameter.help}"
-            click.echo(line)
+            lines.append(line)
             if name in CHOICES:
                 chosen = {k: p.default for k, p in parameters.items()}
                 values = allowed_values(name, dataset, chosen)
-                click.echo(f"      allowed: {', '.join(values)}")
+                lines.append(f"      allowed: {', '.join(values)}")
+    return lines, broken
 
 
 @main.command("build")
@@ -232,29 +282,27 @@ def build_command(
     (or whose outputs are missing) are built; see --dry-run. Every report is checked
     before the first kernel starts, and one failing report does not stop the others.
     """
-    chosen_formats = _parse_formats(formats) if formats else None
+    chosen_formats = _parse_formats(formats) if formats is not None else None
     if notebook and (build_all or plan_path):
         _fail("give a NOTEBOOK or --all/--plan, not both")
     if not notebook and pairs:
         _fail("-p needs a NOTEBOOK (parameters differ between notebooks)")
     out = out_dir or paths.reports_dir()
     if not notebook and not force:
+        from .plan import plan_up_to_date
+
         try:
             count = plan_up_to_date(
                 plan_path, out_dir=out, data_dir=data_dir, formats=chosen_formats
             )
-        except PlanError as error:
+        except SceptreError as error:
             _fail(str(error))
         if count is not None:  # every input byte as at the last all-good build
             verb = "would build nothing" if dry_run else "nothing to build"
             click.echo(f"{count} reports up to date ({verb}); --force rebuilds them")
             return
 
-    from tqdm import tqdm
-
-    from .batch import describe, is_quiet, run_schedule, schedule
-    from .build import BuildError
-    from .load import DataValidationError
+    from .batch import schedule
 
     try:
         planned = schedule(
@@ -266,26 +314,63 @@ def build_command(
             data_dir=data_dir,
             force=force,
         )
-    except DataValidationError as error:
-        _fail(f"the data has problems:\n{error}")
-    except (PlanError, BuildError) as error:
-        _fail(str(error))
+    except SceptreError as error:
+        message = str(error)
+        if type(error).__name__ == "DataValidationError":
+            message = f"the data has problems:\n{message}"
+        _fail(message)
     if dry_run:
         _print_plan(planned.decisions, planned.plan.source if planned.plan else None)
         return
+    for decision in planned.decisions:
+        if decision.reason.startswith("replaces"):
+            click.echo(f"warning: {decision.job.stem}: {decision.reason}", err=True)
+    _run(planned, jobs, cell_timeout, notebook_timeout, scheduler)
 
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a build like Ctrl-C: workers and kernels down, built reports kept."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    if threading_main():
+        signal.signal(signal.SIGTERM, handler)
+
+
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _run(
+    planned: Schedule,
+    jobs: int | None,
+    cell_timeout: float | None,
+    notebook_timeout: float | None,
+    scheduler: str | None,
+) -> None:
+    from tqdm import tqdm
+
+    from .batch import run_schedule
+
+    quiet = bool(os.environ.get("CI")) or not sys.stderr.isatty()
     bar = tqdm(
         total=planned.to_build,
         unit="report",
         file=sys.stderr,
-        disable=is_quiet() or not planned.to_build,
+        disable=quiet or not planned.to_build,
     )
+    finished: list[str] = []
 
     def done(outcome: Outcome) -> None:
         if outcome.status != "up to date":
+            finished.append(outcome.job.stem)
             bar.update(1)
-            tqdm.write(describe(outcome), file=sys.stderr)
+            tqdm.write(_describe(outcome), file=sys.stderr)
 
+    _stop_on_sigterm()
     try:
         batch = run_schedule(
             planned,
@@ -295,14 +380,32 @@ def build_command(
             scheduler=scheduler,
             on_done=done,
         )
-    except BuildError as error:
-        _fail(str(error))
-    finally:
+    except KeyboardInterrupt as stop:
         bar.close()
+        what = str(stop) or "SIGINT"
+        left = planned.to_build - len(finished)
+        _fail(
+            f"stopped by {what}: {len(finished)} report(s) finished and kept, {left} not built; "
+            f"every worker and kernel stopped; manifest {planned.out_dir / 'manifest.json'} saved",
+            EXIT_STOPPED,
+        )
+    except SceptreError as error:
+        bar.close()
+        _fail(str(error))
+    bar.close()
     _print_summary(batch)
     if batch.failed:
         names = ", ".join(o.job.stem for o in batch.failed)
         _fail(f"{len(batch.failed)} of {len(batch.outcomes)} reports failed: {names}", EXIT_FAILED)
+
+
+def _describe(outcome: Outcome) -> str:
+    """One line for a finished report: status, stem, time, and first error."""
+    result = outcome.result
+    if outcome.status == "built":
+        return f"built       {outcome.job.stem}  ({outcome.seconds:.1f} s)"
+    first = result.errors[0].splitlines()[0] if result and result.errors else "failed"
+    return f"FAILED      {outcome.job.stem}  ({outcome.seconds:.1f} s): {first}"
 
 
 def _print_plan(decisions: list[Decision], source: str | None) -> None:

@@ -9,14 +9,13 @@ partially executed notebook with papermill's error banner.
 Kernels are started here, not by nbclient, so parallel builds cannot race: each
 kernel gets its own connection file and, on POSIX, IPC sockets instead of TCP
 ports (the bind-then-release port pick is the race behind papermill#511). That
-also lets a worker start the next report's kernel while it exports the current
-one (:func:`prestart_kernel`), and lets a watchdog kill a kernel that overruns
-the whole-notebook timeout. Every kernel runs one notebook and is shut down.
+also lets a watchdog kill a kernel that overruns the whole-notebook timeout. Every
+kernel runs one notebook and is shut down; its files carry the owning process id, so
+files left by a process that was killed are swept by the next build (:func:`sweep_stale`).
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import tempfile
@@ -36,17 +35,17 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.utils import remove_args
 
-__all__ = [
-    "DEFAULT_CELL_TIMEOUT",
-    "ExecutionFailed",
-    "discard_spare_kernel",
-    "execute_notebook",
-    "prestart_kernel",
-    "start_kernel",
-]
+from .kernelfiles import SCRATCH_PREFIX, runtime_dir, sweep_stale
+from .settings import DEFAULT_CELL_TIMEOUT
 
-DEFAULT_CELL_TIMEOUT = 120
-"""Seconds one cell may run before the report fails (``None`` waits for ever)."""
+__all__ = [
+    "ExecutionFailed",
+    "execute_notebook",
+    "release_kernels",
+    "runtime_dir",
+    "start_kernel",
+    "sweep_stale",
+]
 
 KERNEL_ARGUMENTS = [
     "--HistoryManager.hist_file=:memory:",
@@ -66,7 +65,7 @@ ERROR_MARKER_TAG = "papermill-error-cell-tag"  # papermill's, so its own tools s
 
 
 class _KernelEngine(NBClientEngine):
-    """papermill's nbclient engine, but on a kernel we started (``km``), shut down after."""
+    """papermill's nbclient engine, on a kernel we started (``km``); ``keep`` leaves it up."""
 
     @classmethod
     def execute_managed_notebook(  # type: ignore[override]
@@ -79,6 +78,7 @@ class _KernelEngine(NBClientEngine):
         start_timeout: float = 60,
         execution_timeout: float | None = None,
         km: AsyncKernelManager | None = None,
+        keep: bool = False,
         **kwargs: Any,
     ) -> Any:
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
@@ -92,23 +92,19 @@ class _KernelEngine(NBClientEngine):
             log_output=log_output,
             stdout_file=stdout_file,
             stderr_file=stderr_file,
-            # Outputs are collected and the kernel is never reused: no graceful wait.
+            # Outputs are collected; a kernel not kept is never reused: no graceful wait.
             shutdown_kernel="immediate",
             **kwargs,
         )
-        # cleanup_kc: shut the kernel down even though nbclient did not start it.
-        return client.execute(cleanup_kc=True)
+        try:
+            # cleanup_kc: shut the kernel down even though nbclient did not start it.
+            return client.execute(cleanup_kc=not keep)
+        finally:
+            if keep and client.kc is not None:
+                client.kc.stop_channels()
 
 
 papermill_engines.register(ENGINE, _KernelEngine)
-
-
-def _runtime_dir() -> Path:
-    """A private folder for connection files and IPC sockets (short path: socket names are)."""
-    user = os.getuid() if hasattr(os, "getuid") else os.getpid()
-    folder = Path(tempfile.gettempdir()) / f"sceptre-kernels-{user}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
 
 
 def start_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> AsyncKernelManager:
@@ -120,7 +116,7 @@ def start_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> Async
     km = AsyncKernelManager(
         kernel_name=kernel_name,
         transport="ipc" if os.name == "posix" else "tcp",
-        connection_file=str(_runtime_dir() / f"k-{uuid.uuid4().hex[:16]}.json"),
+        connection_file=str(runtime_dir() / f"k-{os.getpid()}-{uuid.uuid4().hex[:12]}.json"),
     )
     run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(cwd) if cwd else None)
     return km
@@ -142,47 +138,6 @@ def _kill(km: AsyncKernelManager) -> None:
     process = getattr(km.provisioner, "process", None)
     if process is not None and process.poll() is None:
         process.kill()
-
-
-_spare: tuple[str, str, AsyncKernelManager] | None = None
-_spare_lock = threading.Lock()
-
-
-def prestart_kernel(kernel_name: str = "python3", cwd: Path | None = None) -> None:
-    """Start a fresh kernel for this process's next report (a pool of one, never reused)."""
-    global _spare
-    with _spare_lock:
-        if _spare is not None:
-            return
-        try:
-            _spare = (kernel_name, str(cwd or ""), start_kernel(kernel_name, cwd))
-        except Exception as error:  # the next report starts its own kernel instead
-            log.warning("could not pre-start a kernel: %s", error)
-
-
-def _take_spare(kernel_name: str, cwd: Path | None) -> AsyncKernelManager | None:
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    if spare is None:
-        return None
-    name, folder, km = spare
-    if name == kernel_name and folder == str(cwd or "") and km.has_kernel:
-        return km
-    _discard(km)
-    return None
-
-
-def discard_spare_kernel() -> None:
-    """Stop a pre-started kernel that no report will use (end of a batch, process exit)."""
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    if spare is not None:
-        _discard(spare[2])
-
-
-atexit.register(discard_spare_kernel)
 
 
 def mark_failed_cell(nb: nbformat.NotebookNode, message: str) -> int | None:
@@ -254,6 +209,115 @@ def _read(path: Path) -> nbformat.NotebookNode | None:
     return nbformat.read(path, as_version=4) if path.exists() else None
 
 
+# --------------------------------------------------------------------------------------------
+# Warm kernels: one per worker process, reused for the next report with a clean namespace
+# --------------------------------------------------------------------------------------------
+
+WARM_UP = """\
+import os, sys, types, warnings
+import matplotlib, matplotlib.pyplot, pandas
+_state = types.ModuleType("_sceptre_warm")
+_state.cwd, _state.path = os.getcwd(), list(sys.path)
+_state.environ, _state.filters = dict(os.environ), list(warnings.filters)
+_state.rc = matplotlib.rcParams.copy()
+sys.modules["_sceptre_warm"] = _state
+del os, sys, types, warnings, matplotlib, pandas, _state
+"""
+"""Run once in a new warm kernel: the heavy imports, then a snapshot of the state to restore."""
+
+RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+def _sceptre_reset(folder):
+    import os, sys, warnings
+    import matplotlib, matplotlib.pyplot, pandas
+    state = sys.modules["_sceptre_warm"]
+    matplotlib.pyplot.close("all")
+    matplotlib.rcParams.update(state.rc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pandas.reset_option("all")
+    warnings.filters[:] = state.filters
+    os.environ.clear()
+    os.environ.update(state.environ)
+    sys.path[:] = state.path
+    os.chdir(folder)
+_sceptre_reset({folder!r})
+get_ipython().run_line_magic("reset", "-f")
+"""
+"""Run before a kept kernel's next report: no global, figure or option of the last one left."""
+
+_kept: dict[str, AsyncKernelManager] = {}
+_kept_uses: dict[str, int] = {}
+MAX_USES = 50  # a fresh kernel now and then bounds what module-level state can build up
+
+
+def _run_code(km: AsyncKernelManager, code: str, timeout: float = 120) -> bool:
+    """Run code in the kernel outside any notebook; True if it ran without error."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=timeout)
+        reply = run_sync(kc.execute_interactive)(
+            code, silent=True, store_history=False, timeout=timeout, output_hook=lambda _: None
+        )
+        return bool(reply and reply["content"].get("status") == "ok")
+    except Exception as error:  # a kernel that cannot be reset is simply not reused
+        log.debug("kernel code failed: %s", error)
+        return False
+    finally:
+        kc.stop_channels()
+
+
+def _warm_kernel(kernel_name: str, folder: Path) -> AsyncKernelManager:
+    """A kept kernel, reset for a new report; or a new one, warmed up and kept."""
+    km = _kept.pop(kernel_name, None)
+    if km is not None:
+        usable = km.has_kernel and _kept_uses.get(kernel_name, 0) < MAX_USES
+        if usable and _run_code(km, RESET.format(folder=str(folder))):
+            return km
+        _discard(km)
+    _kept_uses[kernel_name] = 0
+    km = start_kernel(kernel_name, folder)
+    if not _run_code(km, WARM_UP):
+        log.debug("warm-up failed; the kernel runs one report only")
+    return km
+
+
+def release_kernels() -> None:
+    """Shut down the kernels this process kept (end of a batch, process exit)."""
+    while _kept:
+        _, km = _kept.popitem()
+        _discard(km)
+
+
+def _release_at_exit() -> None:
+    import atexit
+    from multiprocessing import util
+
+    atexit.register(release_kernels)
+    util.Finalize(None, release_kernels, exitpriority=10)  # pool workers skip atexit
+
+
+_release_at_exit()
+
+
+def _in_thread(fn: Any, /, **kwargs: Any) -> Any:
+    """Run ``fn`` in a helper thread, so Ctrl-C and SIGTERM reach this thread's handlers.
+
+    nbclient takes over SIGINT/SIGTERM when run on the main thread (and resets SIGTERM to
+    the default after), which would turn a stop request into one failed report.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return fn(**kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sceptre-exec")
+    try:
+        return pool.submit(fn, **kwargs).result()
+    finally:
+        pool.shutdown(wait=False)
+
+
 def execute_notebook(
     notebook: Path,
     parameters: Mapping[str, Any],
@@ -264,38 +328,50 @@ def execute_notebook(
     kernel_name: str = "python3",
     start_retries: int = 1,
     notebook_timeout: float | None = None,
+    reuse_kernel: bool = False,
 ) -> nbformat.NotebookNode:
     """Execute ``notebook`` with ``parameters`` injected; return the executed notebook.
 
     Nothing is written next to the source notebook: papermill's output goes to a
     private temporary file, and the caller decides what to keep. A run longer than
-    ``notebook_timeout`` seconds has its kernel killed and fails like a dead kernel.
+    ``notebook_timeout`` seconds (counted from the first cell, not the kernel start) has
+    its kernel killed and fails like a dead kernel. ``reuse_kernel`` runs on this
+    process's warm kernel (imports done, namespace reset) and keeps it if all went well.
     """
     notebook = Path(notebook)
     folder = Path(cwd or notebook.parent)
-    with tempfile.TemporaryDirectory(prefix="sceptre-exec-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         output = Path(scratch) / notebook.name
         attempt = 0
         while True:
             km: AsyncKernelManager | None = None
             watchdog: threading.Timer | None = None
             overran = threading.Event()
+            keep = False
             try:
-                km = _take_spare(kernel_name, folder) or start_kernel(kernel_name, folder)
-                if notebook_timeout:
+                if reuse_kernel:
+                    km = _warm_kernel(kernel_name, folder)
+                else:
+                    km = start_kernel(kernel_name, folder)
 
-                    def stop(
-                        km: AsyncKernelManager = km, overran: threading.Event = overran
-                    ) -> None:
+                def start_watchdog(
+                    km: AsyncKernelManager = km, overran: threading.Event = overran, **_: Any
+                ) -> None:
+                    nonlocal watchdog
+
+                    def stop() -> None:
                         overran.set()
                         _kill(km)
 
-                    watchdog = threading.Timer(notebook_timeout, stop)
-                    watchdog.daemon = True
-                    watchdog.start()
-                return papermill.execute_notebook(
-                    str(notebook),
-                    str(output),
+                    if notebook_timeout:
+                        watchdog = threading.Timer(notebook_timeout, stop)
+                        watchdog.daemon = True
+                        watchdog.start()
+
+                executed = _in_thread(
+                    papermill.execute_notebook,
+                    input_path=str(notebook),
+                    output_path=str(output),
                     parameters=dict(parameters),
                     engine_name=ENGINE,
                     kernel_name=kernel_name,
@@ -309,7 +385,11 @@ def execute_notebook(
                     start_timeout=start_timeout,
                     execution_timeout=cell_timeout,
                     km=km,
+                    keep=reuse_kernel,
+                    on_notebook_start=start_watchdog,
                 )
+                keep = reuse_kernel and not overran.is_set()
+                return executed
             except PapermillExecutionError as error:
                 raise ExecutionFailed(_summary(error), _read(output), error.cell_index) from error
             except (CellTimeoutError, DeadKernelError) as error:
@@ -333,4 +413,8 @@ def execute_notebook(
             finally:
                 if watchdog is not None:
                     watchdog.cancel()
-                _discard(km)
+                if keep and km is not None:
+                    _kept[kernel_name] = km
+                    _kept_uses[kernel_name] = _kept_uses.get(kernel_name, 0) + 1
+                else:
+                    _discard(km)

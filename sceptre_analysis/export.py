@@ -19,8 +19,11 @@ import importlib
 import json
 import os
 import re
+import signal
+import threading
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,17 +41,21 @@ from traitlets.config import Config
 from . import __version__
 from .files import inside, write_atomic
 from .paths import TEMPLATES_DIR
+from .settings import source_date_epoch
 
 __all__ = [
     "FORMATS",
     "DropStderrPreprocessor",
     "ExportResult",
+    "ExportTimeout",
     "PangoMissingError",
     "SceptreHTMLExporter",
     "SceptrePDFExporter",
     "build_time",
+    "cap_outputs",
     "export_notebook",
     "load_weasyprint",
+    "time_limit",
 ]
 
 #: Format name → file extension, in the order files are written.
@@ -66,6 +73,9 @@ PANGO_HELP = (
 REMOVE_CELL_TAGS = ("remove-cell", "injected-parameters")
 REMOVE_INPUT_TAGS = ("remove-input",)
 REMOVE_OUTPUT_TAGS = ("remove-output",)
+
+#: Outputs for the build, never for readers (the report metadata: title, figures, ...).
+HIDDEN_MIMETYPES = ("application/vnd.sceptre.report+json",)
 
 
 # HTMLExporter's order without JavaScript and widget views, which cannot run in a report.
@@ -98,21 +108,84 @@ def load_weasyprint() -> ModuleType:
         raise PangoMissingError(f"{PANGO_HELP}\n(cause: {exc})") from exc
 
 
-def build_time(source_date_epoch: int | None = None) -> datetime:
+def build_time(epoch: int | None = None) -> datetime:
     """The time stamped on a report: ``SOURCE_DATE_EPOCH`` when set, so rebuilds are identical."""
-    if source_date_epoch is None:
-        raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if not raw:
+    if epoch is None:
+        epoch = source_date_epoch()
+        if epoch is None:
             return datetime.now(UTC).replace(microsecond=0)
-        try:
-            source_date_epoch = int(raw)
-        except ValueError:
-            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds, got {raw!r}") from None
-    return datetime.fromtimestamp(source_date_epoch, UTC)
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+class ExportTimeout(TimeoutError):
+    """The export ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`ExportTimeout` in this block after ``seconds`` (main thread, POSIX only).
+
+    Elsewhere (a Dask worker's thread) the block runs unbounded; output size is still capped
+    by :func:`cap_outputs`, which is what keeps the export short.
+    """
+    usable = (
+        seconds
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise ExportTimeout(f"export took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _text_size(output: Mapping[str, Any]) -> int:
+    if output.get("output_type") == "stream":
+        return len(output.get("text") or "")
+    return sum(len(v) if isinstance(v, str) else 0 for v in (output.get("data") or {}).values())
+
+
+def cap_outputs(nb: nbformat.NotebookNode, limit: int) -> int:
+    """Cut each cell's output to ``limit`` characters with a visible note; cells cut.
+
+    A notebook that prints megabytes must not stall the export (a 50 MB page takes
+    WeasyPrint many minutes); the reader is told that output was cut.
+    """
+    cut = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs") if cell.get("cell_type") == "code" else None
+        if not outputs or sum(_text_size(o) for o in outputs) <= limit:
+            continue
+        total = sum(_text_size(o) for o in outputs)
+        kept, used = [], 0
+        for output in outputs:
+            size = _text_size(output)
+            if used + size <= limit:
+                kept.append(output)
+                used += size
+            elif output.get("output_type") == "stream" and used < limit:
+                output["text"] = (output.get("text") or "")[: limit - used]
+                kept.append(output)
+                used = limit
+        note = f"[Output cut: this cell printed {total:,} characters; the report keeps {limit:,}.]"
+        kept.append(nbformat.v4.new_output("stream", name="stdout", text=f"\n{note}\n"))
+        cell["outputs"] = kept
+        cut += 1
+    return cut
 
 
 class DropStderrPreprocessor(Preprocessor):
-    """Remove ``stderr`` stream outputs: warnings and progress bars are not for readers."""
+    """Remove ``stderr`` streams and build-only outputs: neither is for readers."""
 
     def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
         if cell.get("cell_type") == "code":
@@ -120,6 +193,7 @@ class DropStderrPreprocessor(Preprocessor):
                 out
                 for out in cell.get("outputs", [])
                 if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
+                and not any(m in (out.get("data") or {}) for m in HIDDEN_MIMETYPES)
             ]
         return cell, resources
 
@@ -323,6 +397,7 @@ class SceptreHTMLExporter(HTMLExporter):
             "parameters": [(str(k), _display_value(v)) for k, v in params.items()],
             "version": __version__,
             "data_hash": str(meta["data_hash"]) if meta.get("data_hash") else "",
+            "figures_csv": str(meta.get("figures_csv") or ""),
             "build_time_display": built.strftime("%Y-%m-%d %H:%M UTC"),
             "build_time_w3c": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
@@ -340,7 +415,7 @@ class SceptreHTMLExporter(HTMLExporter):
             if script.get("src") or self.strip_inline_scripts:
                 script.decompose()
         for link in soup.find_all("link", href=True):
-            if re.match(r"^(https?:)?//", link["href"]):
+            if re.match(r"^(https?:)?//", str(link["href"])):
                 link.decompose()
         if self.strip_inline_scripts:
             for tag in soup.find_all(True):
@@ -362,10 +437,11 @@ class SceptreHTMLExporter(HTMLExporter):
                     (len(row.find_all(["td", "th"])) for row in table.find_all("tr")), default=0
                 )
                 _add_break_opportunities(soup, table)
+                classes = [str(c) for c in table.get_attribute_list("class") if c]
                 if columns > self.very_wide_table_columns:
-                    table["class"] = [*table.get("class", []), "sceptre-very-wide"]
+                    table["class"] = " ".join([*classes, "sceptre-very-wide"])
                 elif columns > self.wide_table_columns:
-                    table["class"] = [*table.get("class", []), "sceptre-wide"]
+                    table["class"] = " ".join([*classes, "sceptre-wide"])
         return str(soup)
 
 
@@ -452,6 +528,7 @@ class ExportResult:
 
     outputs: dict[str, Path] = field(default_factory=dict)  # format -> written file
     errors: dict[str, str] = field(default_factory=dict)  # format -> human message
+    notes: list[str] = field(default_factory=list)  # what else changed in the folder
 
 
 def export_notebook(
@@ -499,6 +576,9 @@ def export_notebook(
                 pdf = SceptrePDFExporter(config=config).html_to_pdf(html, resources)
             except PangoMissingError as exc:
                 result.errors[fmt] = str(exc)
+                if targets[fmt].exists():  # never leave an older PDF beside the new HTML
+                    targets[fmt].unlink()
+                    result.notes.append(f"removed the out-of-date {targets[fmt].name}")
                 continue
             result.outputs[fmt] = write_atomic(targets[fmt], pdf)
     return result

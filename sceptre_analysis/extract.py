@@ -91,28 +91,41 @@ _Y = r"(?:19|20)\d\d"
 _TO = r"\s*(?:-|–|—|to|and|until|till)\s*"
 _SINGLE_DM = rf"(?:{_W}\s+)?(?P<d>{_D})\s+(?P<m>{_M})(?:,?\s+(?P<y>{_Y}))?"
 _SINGLE_MD = rf"(?:{_W}\s+)?(?P<m>{_M})\s+(?P<d>{_D})(?!\d|,\d)(?:,?\s+(?P<y>{_Y}))?"
+#: Where a date can begin: a digit, or a month or weekday name (checked first, for speed).
+_DATE_START = (
+    r"(?=\b(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))"
+)
 _DATE_RANGE = re.compile(
-    rf"(?:(?P<w1>{_W})\s+)?(?P<d1>{_D})(?:\s+(?P<m1>{_M}))?(?:,?\s+(?P<y1>{_Y}))?{_TO}"
+    _DATE_START
+    + rf"(?:(?:(?P<w1>{_W})\s+)?(?P<d1>{_D})(?:\s+(?P<m1>{_M}))?(?:,?\s+(?P<y1>{_Y}))?{_TO}"
     rf"(?:(?P<w2>{_W})\s+)?(?P<d2>{_D})\s+(?P<m2>{_M})(?:,?\s+(?P<y2>{_Y}))?\b"
     rf"|(?:(?P<w3>{_W})\s+)?(?P<m3>{_M})\s+(?P<d3>{_D})(?:,?\s+(?P<y3>{_Y}))?{_TO}"
-    rf"(?:(?P<w4>{_W})\s+)?(?:(?P<m4>{_M})\s+)?(?P<d4>{_D})\b(?!,\d)(?:,?\s+(?P<y4>{_Y}))?",
+    rf"(?:(?P<w4>{_W})\s+)?(?:(?P<m4>{_M})\s+)?(?P<d4>{_D})\b(?!,\d)(?:,?\s+(?P<y4>{_Y}))?)",
     re.I,
 )
-_DATE_SINGLE = re.compile(rf"\b(?:{_SINGLE_DM}|{_SINGLE_MD.replace('?P<', '?P<x')})\b", re.I)
+_DATE_SINGLE = re.compile(
+    _DATE_START + rf"\b(?:{_SINGLE_DM}|{_SINGLE_MD.replace('?P<', '?P<x')})\b", re.I
+)
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_M})\s+(?P<y>{_Y})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _TIME = re.compile(
-    r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b\d{3,4}\s?(?:hrs|hours)\b",
+    r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b\d{3,4}\s?(?:hrs|hours)\b"
+    r"|\b24/7\b",
     re.I,
 )
 _AGE = re.compile(
-    r"\baged\s+(?:between\s+)?\d+|\b\d+[\s-]+years?[\s-]+old|\b\d+-year-olds?|"
-    r"\bunder[\s-]\d+['’]?s?\b|\bover[\s-]\d+['’]?s\b|\bage\s+of\s+\d+|\bages\s+(?:of\s+)?\d+",
+    r"(?=\b(?:\d|aged?|under|over))(?:"
+    r"\baged\s+(?:between\s+)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?"
+    r"|\b\d+\s*(?:-|–|to)\s*\d+[\s-]+years?[\s-]+olds?"
+    r"|\b\d+[\s-]+years?[\s-]+old|\b\d+-year-olds?"
+    r"|\bunder-\d{1,2}(?:['’]?s)?\b|\bunder\s+(?:1\d|2[0-5])(?:['’]?s\b|(?!\s+[a-z]|[\d,]))"
+    r"|\bover[\s-]\d{1,2}['’]?s\b|\bage\s+of\s+\d+|\bages\s+(?:of\s+)?\d+)",
     re.I,
 )
 _PHONE = re.compile(
     r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-    r"|\b(?:call|dial|ring|phone|on|text|or)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
+    r"|\b(?:call|dial|ring|phone|on|text|or|via|using)\s+(?:us\s+on\s+)?(?:101|999|111)\b"
+    r"|\b(?:101|999)\b(?=[\s,]*(?:non-emergency|emergency|number|line|service))"
     r"|\b(?:call|dial|ring|phone|text|contact)\b[^.\n\d]{0,30}?\bon\s+\d{3,}",
     re.I,
 )
@@ -130,8 +143,18 @@ _URL = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[#@]\w+|\b\S+\.(?:com|uk|org|net)/\S*", re.I
 )
 _DURATION = re.compile(
-    r"^[\s-]*(?:(?:consecutive|full|more|whole)\s+)?(?:seconds?|minutes?|hours?|days?|nights?|"
+    r"^[\s-]*(?:(?:consecutive|full|more|whole)\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|"
+    r"days?|nights?|"
     r"weeks?|fortnights?|months?|years?|decades?)\b(?![\s-]+old)",
+    re.I,
+)
+#: Numbers a web page prints around an article, not in it.
+_FURNITURE = re.compile(
+    r"^\s*(?:comments?|shares?|likes?|views?|followers?|retweets?|replies|reactions?)\b", re.I
+)
+_REFERENCE = re.compile(
+    r"\b(?:reference|ref\.?|crime\s+number|log(?:\s+number)?|CAD|occurrence|incident\s+number)"
+    r"\s*(?:number|no\.?)?\s*:?\s*[\d/]+",
     re.I,
 )
 _LENGTH_WORD = re.compile(r"^-(?:day|week|month|year|hour)s?\b|^-?long\b|^\s*times?\b", re.I)
@@ -161,12 +184,14 @@ _CONJUNCTIONS = frozenset(
     | {"following"}
 )
 _COMMAS = frozenset({",", "-", "–", "—"})  # what separates clauses inside a sentence
+#: Hedges that bound a figure from the same side state the same thing in a repeat.
+_BOUND = {"more": "lower", "at_least": "lower", "less": "upper", "at_most": "upper"}
 _PREPOSITIONS = frozenset(
     {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
 )
 _PLACE = re.compile(r"^\s*(?:[-•*·▪–]\s*)?(?P<place>[A-Z][\w .'’&-]{1,40}?)\s*[:–-]\s*[£\d]")
 _CLAUSE_STOPS = frozenset(".;:!?()[]\n|•")
-_WINDOW = 9  # words looked at on each side of a number
+_WINDOW = 12  # words looked at on each side of a number
 
 
 def _stem(word: str) -> str:
@@ -244,6 +269,7 @@ class Figure:
     meaning: str = "exact"
     noun: str = ""  # the word right after the number, for telling repeats apart
     measure_span: tuple[int, int] | None = None
+    doc_headline_end: int = 0  # where the first line ends: a headline's repeats are merged
 
     def row(self) -> dict[str, str]:
         """The figure as a CSV row of :data:`COLUMNS`."""
@@ -316,6 +342,16 @@ class _Spelling:
     pattern: re.Pattern[str]
     target: str
     kind: str = ""
+    first: str = ""  # the spelling's first word, folded: where a match can start
+
+
+_NAME_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z]*")
+
+
+def _first(text: str) -> str:
+    """The first word of a name, folded (how a name's possible starts are looked up)."""
+    word = re.match(r"[A-Za-z][A-Za-z'’]*", text.strip())
+    return word.group().lower().replace("’", "'") if word else ""
 
 
 def _spelling_pattern(text: str) -> re.Pattern[str]:
@@ -370,16 +406,18 @@ class Extractor:
         self.qualifier_spellings = self._qualifier_spellings()
         self.weeks = self._weeks(folder)
         self._named_cache: tuple[str, list[tuple[int, int, str]]] | None = None
-        # every agency spelling and national scope phrase, longest first, as one pattern
-        names = [(sp.pattern, sp.target) for sp in self.agency_spellings]
+        # every agency spelling and national scope phrase by its first word, longest first
+        names = [(sp.first, sp.pattern, sp.target) for sp in self.agency_spellings]
         if self.national:
-            names += [(c.pattern, self.national) for c in self.cues if c.kind == "national"]
-        names.sort(key=lambda item: -len(item[0].pattern))
-        self._name_spellings = names
-        self._names_pattern = re.compile(
-            "|".join(f"(?:{p.pattern})" for p, _ in names) or r"(?!x)x", re.I
-        )
+            names += [
+                (c.first, c.pattern, self.national) for c in self.cues if c.kind == "national"
+            ]
+        names.sort(key=lambda item: -len(item[1].pattern))
+        self._names_by_first: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        for first, pattern, target in names:
+            self._names_by_first.setdefault(first, []).append((pattern, target))
         self._hedge_lookup = {words: spelling for words, spelling in self.qualifier_spellings}
+        self._hedge_words = {w for words in self._hedge_lookup for w in words}
         self._hedge_lengths = sorted({len(w) for w in self._hedge_lookup}, reverse=True)
 
     # -- loading ---------------------------------------------------------------------------
@@ -405,13 +443,20 @@ class Extractor:
         spellings = []
         for agency in self.vocabulary.agencies.values():
             for spelling in (agency.name, *agency.aliases):
-                spellings.append(_Spelling(_spelling_pattern(spelling), agency.name, agency.kind))
+                spellings.append(
+                    _Spelling(
+                        _spelling_pattern(spelling), agency.name, agency.kind, _first(spelling)
+                    )
+                )
         spellings.sort(key=lambda s: -len(s.pattern.pattern))
         return spellings
 
     def _cues(self, folder: Path) -> list[_Spelling]:
         rows = _csv_rows(self._pick(folder, CUES_FILE))
-        cues = [_Spelling(_spelling_pattern(r["cue"]), r["cue"], r["kind"]) for r in rows]
+        cues = [
+            _Spelling(_spelling_pattern(r["cue"]), r["cue"], r["kind"], _first(r["cue"]))
+            for r in rows
+        ]
         return sorted(cues, key=lambda c: -len(c.target))
 
     def _qualifier_spellings(self) -> list[tuple[tuple[str, ...], str]]:
@@ -464,6 +509,7 @@ class Extractor:
         doc.mark(((m.start, m.end) for m in kept), ((s.start, s.end) for s in result.skipped))
         range_count = 0
         candidates: list[Figure] = []
+        headline_end = text.find("\n") if "\n" in text else 0
         for mention in kept:
             figure = Figure(
                 mention.value,
@@ -473,9 +519,9 @@ class Extractor:
                 mention.kind,
                 operation=operation,
                 value_high=mention.high,
+                doc_headline_end=headline_end,
             )
-            following = doc.words_after(mention.end, 1)
-            figure.noun = following[0].stem if following else ""
+            figure.noun = self._noun_after(doc, mention.end)
             self._read_hedge(doc, figure)
             self._headline_hedge(doc, figure, candidates[-1] if candidates else None)
             self._read_measure(doc, figure)
@@ -515,6 +561,7 @@ class Extractor:
             (_PHONE, "phone number"),
             (_ADDRESS, "address"),
             (_SECTION, "legal section number"),
+            (_REFERENCE, "reference number"),
         ):
             spans.extend((m.start(), m.end(), reason) for m in rx.finditer(text))
         for cue in self.cues:
@@ -535,10 +582,14 @@ class Extractor:
             return "ordinal (a position, not a count)"
         if mention.kind == "digits" and _is_year(mention, before, after):
             return "year"
+        if mention.kind == "digits" and re.search(r"(?:19|20)\d\d[/–-]\Z", before):
+            return "year"  # the "24" of "2023/24"
         if mention.kind in ("digits", "words") and (
             _DURATION.match(after) or _LENGTH_WORD.match(after)
         ):
             return "length of time"
+        if _FURNITURE.match(after):
+            return "page furniture (comments, shares)"
         if (
             mention.kind in ("digits", "words", "multiple")
             and re.search(r"[A-Za-z]-?\Z", before)
@@ -620,6 +671,15 @@ class Extractor:
                 if parsed.direction is not None:
                     printed = f"{word.text} {printed}".strip() if printed else word.text
                     break
+        # a bound printed after the number: "10,000-plus", "100 or more", "10,000+"
+        if not printed:
+            tail = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
+            if tail:
+                for candidate in (tail.group(1), tail.group(1).split()[0]):
+                    hedge = self.vocabulary.qualifier(candidate)
+                    if hedge is not None and hedge.meaning in ("at_least", "at_most"):
+                        printed = candidate
+                        break
         printed = " ".join(printed.split())
         if printed:
             try:
@@ -844,24 +904,49 @@ class Extractor:
     def _dedupe(self, figures: list[Figure], skipped: list[Skipped]) -> list[Figure]:
         """The same statement made twice (a headline repeated in the body, a quote repeating
         the list) is one figure; the first wording is kept, the repeat listed as skipped."""
-        seen: set[tuple] = set()
-        out = []
+        kept: dict[tuple, int] = {}
+        out: list[Figure | None] = []
+        headline_end = figures[0].doc_headline_end if figures else 0
         for figure in figures:
             key = (
                 figure.value,
-                figure.meaning,
+                _BOUND.get(figure.meaning, figure.meaning),
                 figure.noun or figure.measure,
                 figure.agency,
                 figure.context,
             )
-            if (figure.measure or figure.noun) and key in seen and not figure.range_id:
-                skipped.append(
-                    Skipped(figure.start, figure.end, figure.number_text, "repeats a figure above")
-                )
+            if not (figure.measure or figure.noun) or figure.range_id or key not in kept:
+                kept.setdefault(key, len(out))
+                out.append(figure)
                 continue
-            seen.add(key)
-            out.append(figure)
-        return out
+            first = out[kept[key]]
+            assert first is not None
+            # the body's wording usually names the measure better than a headline's
+            if figure.measure and (not first.measure or first.start < headline_end):
+                out[kept[key]] = None
+                kept[key] = len(out)
+                out.append(figure)
+                figure, first = first, figure
+            skipped.append(
+                Skipped(
+                    figure.start,
+                    figure.end,
+                    figure.number_text,
+                    "repeats the same figure stated elsewhere",
+                )
+            )
+        return [f for f in out if f is not None]
+
+    def _noun_after(self, doc: _Doc, offset: int) -> str:
+        """The stem of the first word after a number that is not a hedge ("10,000-plus
+        weapons" -> "weapon"), for telling repeats apart."""
+        k = doc._index(offset)
+        for token in doc.tokens[k : k + 5]:
+            if token.text in (".", ",", ";", ":", "\n"):
+                return ""
+            if token.text[0].isalpha() and fold(token.text) not in self._hedge_words:
+                return token.stem
+        return ""
 
     def _headline_hedge(self, doc: _Doc, figure: Figure, previous: Figure | None) -> None:
         """In a headline, "More than 1,700 arrests and 9,000 knives" hedges both numbers."""
@@ -919,18 +1004,16 @@ class Extractor:
         if self._named_cache and self._named_cache[0] is text:
             return self._named_cache[1]
         found: list[tuple[int, int, str]] = []
-        for m in self._names_pattern.finditer(text):
-            target = next(
-                (
-                    t
-                    for p, t in self._name_spellings
-                    if (n := p.match(text, m.start())) and n.end() == m.end()
-                ),
-                None,
-            )
-            if target:
-                found.append((m.start(), m.end(), target))
-        found.sort()
+        covered = 0
+        for word in _NAME_WORD.finditer(text):
+            if word.start() < covered:
+                continue
+            for pattern, target in self._names_by_first.get(_first(word.group()), ()):
+                m = pattern.match(text, word.start())
+                if m:
+                    found.append((m.start(), m.end(), target))
+                    covered = m.end()
+                    break
         self._named_cache = (text, found)
         return found
 
@@ -1261,6 +1344,7 @@ class _Doc:
         inside_parens = self._in_parens(start, s_start)
         after: list[_Token] = []
         first_conjunction = n
+        cut_by_number = False
         j = i
         depth = 0
         while j < len(self.tokens) and len(after) < n:
@@ -1280,7 +1364,10 @@ class _Doc:
                 if closing is None:
                     break
                 j = closing
-            elif t.stem == "#" or t.text in _CLAUSE_STOPS or t.text in (",", "–", "—"):
+            elif t.stem == "#":
+                cut_by_number = True
+                break
+            elif t.text in _CLAUSE_STOPS or t.text in (",", "–", "—"):
                 break
             elif t.text[0].isalpha() and t.stem != "~":
                 if t.text.lower() in _CONJUNCTIONS and first_conjunction == n:
@@ -1312,7 +1399,8 @@ class _Doc:
             elif t.text[0].isalpha() and t.stem != "~":
                 before.append(t)
             k -= 1
-        return after, before[::-1], first_conjunction
+        # words after a conjunction belong to the next number only when one follows
+        return after, before[::-1], first_conjunction if cut_by_number else n
 
     def _closing_dash(self, j: int, s_end: int) -> int | None:
         for k in range(j + 1, len(self.tokens)):

@@ -359,12 +359,14 @@ def add_candidates(
         trial = Path(scratch) / "data"
         shutil.copytree(folder, trial, ignore=shutil.ignore_patterns("documents", ".*"))
         docs = Path(scratch) / "documents"
-        _gather_documents(folder, docs)
+        docs.mkdir()
         if document_text is not None:
             (docs / text_name).write_text(document_text, encoding="utf-8")
         (trial / "tallies.csv").write_text(tallies_text, encoding="utf-8")
         (trial / "sources.csv").write_text(sources_text, encoding="utf-8")
-        found = validate(trial, documents=docs if any(docs.iterdir()) else None)
+        # the new document first, then the folders validate would search for the real folder
+        own = folder / "documents"
+        found = validate(trial, documents=[docs, *([own] if own.is_dir() else [])])
     located = _locate(found, trial, candidates, merged, first_new_line, len(s_rows))
     if located:
         raise AddError(located)
@@ -393,20 +395,6 @@ def _first_new_line(text: str, old_count: int) -> int:
     for _ in range(old_count):
         next(reader)
     return reader.line_num + 1
-
-
-def _gather_documents(folder: Path, target: Path) -> None:
-    """The documents the quotes are checked against: the data folder's own, else the ones
-    validate would find."""
-    target.mkdir(parents=True, exist_ok=True)
-    local = folder / "documents"
-    source = local if local.is_dir() else paths.documents_dir()
-    for where in [source, paths.documents_dir()]:
-        if where is None or not where.is_dir():
-            continue
-        for item in where.iterdir():
-            if item.is_file() and not (target / item.name).exists():
-                shutil.copy2(item, target / item.name)
 
 
 def _locate(problems, trial: Path, candidates: Path, merged, first_new_line: int, sources: int):

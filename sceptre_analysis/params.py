@@ -30,6 +30,7 @@ __all__ = [
     "Selection",
     "allowed_values",
     "check_parameters",
+    "grid_values",
     "notebook_parameters",
     "select",
 ]
@@ -131,6 +132,20 @@ def allowed_values(
     if name not in CHOICES:
         return []
     return CHOICES[name](dataset, chosen or {})
+
+
+def grid_values(name: str, dataset: Dataset, chosen: Mapping[str, Any] | None = None) -> list[str]:
+    """What ``"*"`` expands to in a build-plan grid: the allowed values, except that an
+    agency in a given week must have enough figures for a report
+    (:func:`sceptre_analysis.figures.enough_figures`); the rest are skipped."""
+    chosen = chosen or {}
+    values = allowed_values(name, dataset, chosen)
+    if name == "agency" and chosen.get("operation") and chosen.get("week"):
+        from .figures import reportable_agencies  # report code: only when a plan is expanded
+
+        keep = set(reportable_agencies(dataset, str(chosen["operation"]), str(chosen["week"])))
+        values = [value for value in values if value in keep]
+    return values
 
 
 def _unknown(kind: str, value: Any, valid: list[str], context: str = "") -> str:

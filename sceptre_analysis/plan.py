@@ -1,7 +1,7 @@
 """The build plan: which reports ``sceptre-report build --all`` makes, declared in one file.
 
 A plan lives in ``reports.toml`` (top-level keys) or in ``[tool.sceptre-report]`` of
-``pyproject.toml``; without either, it is the seed set of :func:`build.default_requests`.
+``pyproject.toml``; without either, every notebook is built once with its defaults.
 Each ``reports`` entry names a notebook and fixes some parameters; a ``grid`` crosses
 lists of values, and ``"*"`` means every value the data allows given the values chosen
 so far (so ``week = "*"`` then ``agency = "*"`` gives each week's own agencies)::
@@ -34,38 +34,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sceptre_analysis.errors import SceptreError
-
 from . import __version__, paths
+from .errors import SceptreError
+from .settings import DEFAULT_FORMATS, FORMATS, MANIFEST_NAME, PLAN_FILE, TABLE
 
 if TYPE_CHECKING:  # pandas, papermill and nbconvert load only when a plan is expanded
     from .build import ReportRequest
     from .load import Dataset
 
 __all__ = [
-    "MANIFEST_NAME",
-    "PLAN_FILE",
-    "TABLE",
     "Plan",
     "PlanEntry",
     "PlanError",
     "PlannedReport",
     "expand",
     "find_plan",
+    "plan_up_to_date",
     "quick_key",
     "read_plan",
     "up_to_date",
 ]
 
-PLAN_FILE = "reports.toml"
-TABLE = "tool.sceptre-report"
 ANY = "*"
-MANIFEST_NAME = "manifest.json"
-
-# Mirrors of build.FORMATS and params.CHOICES (tests check they agree), so reading a plan
-# and the "nothing changed" check need no heavy imports.
-FORMATS = ("html", "pdf", "ipynb")
-CHOICES = ("operation", "week", "agency")
 
 _SETTINGS = {"formats", "cell-timeout", "notebook-timeout", "jobs", "reports"}
 _ENTRY_KEYS = {"notebook", "parameters", "grid", "formats"}
@@ -108,15 +98,12 @@ class PlannedReport:
     origin: str = ""
 
 
-def default_plan() -> Plan:
-    """The seed set, for a project with no plan file."""
-    from .build import default_requests
-
-    entries = tuple(
-        PlanEntry(r.notebook, dict(r.parameters), origin=f"default report {i}")
-        for i, r in enumerate(default_requests(), 1)
-    )
-    return Plan(entries)
+def default_plan(notebooks_dir: Path | None = None) -> Plan:
+    """For a project with no plan file: every notebook once, with its default parameters."""
+    folder = Path(notebooks_dir or paths.notebooks_dir())
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    entries = tuple(PlanEntry(p.stem, origin=f"notebook {p.name}") for p in notebooks)
+    return Plan(entries, source=f"(no plan file: every notebook in {folder})")
 
 
 def _has_table(pyproject: Path) -> bool:
@@ -145,11 +132,11 @@ def read_plan(path: Path | None = None) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise PlanError(f"{path}: cannot read the plan file ({error})") from None
+        raise PlanError(f"{path}: cannot read the plan file ({error})") from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PlanError(f"{path}: not valid TOML ({error})") from None
+        raise PlanError(f"{path}: not valid TOML ({error})") from error
     prefix = ""
     if path.name == "pyproject.toml" or ("tool" in data and "reports" not in data):
         table = data.get("tool", {}).get("sceptre-report")
@@ -269,12 +256,7 @@ def _entry(item: Any, path: Path, key: str) -> PlanEntry:
         where = _where(path, f"{key}.grid.{name}")
         if name in parameters:
             raise PlanError(f"{where}: {name!r} is also fixed in {key}.parameters; keep one")
-        if values == ANY:
-            if name not in CHOICES:
-                raise PlanError(
-                    f'{where}: "*" only expands parameters named in the data '
-                    f"({', '.join(CHOICES)}); list the values of {name!r} instead"
-                )
+        if values == ANY:  # checked against the data-backed parameters in expand()
             continue
         if (
             not isinstance(values, list)
@@ -297,7 +279,7 @@ def _notebook(entry: PlanEntry, notebooks_dir: Path | None) -> Path:
     try:
         return resolve_notebook(str(candidate), notebooks_dir)
     except BuildError as error:
-        raise PlanError(f"{entry.origin}.notebook: {error}") from None
+        raise PlanError(f"{entry.origin}.notebook: {error}") from error
 
 
 def expand(
@@ -307,18 +289,24 @@ def expand(
     notebooks_dir: Path | None = None,
     formats: Sequence[str] | None = None,
 ) -> list[PlannedReport]:
-    """Every report the plan asks for, grids crossed, duplicates dropped, in plan order.
+    """Every report the plan asks for, grids crossed, in plan order.
 
-    ``formats`` (from the command line) wins over the plan's and the entries' own.
+    ``formats`` (from the command line) wins over the plan's and the entries' own. A report
+    asked for twice is built once, in every format either entry asks for.
     """
     from .build import ReportRequest
-    from .params import notebook_parameters
+    from .params import CHOICES, notebook_parameters
 
     reports: list[PlannedReport] = []
-    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    seen: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
     for entry in plan.entries:
         notebook = _notebook(entry, notebooks_dir)
-        declared = notebook_parameters(notebook)
+        try:
+            declared = notebook_parameters(notebook)
+        except Exception as error:  # papermill's inspection of a malformed notebook
+            raise PlanError(
+                f"{entry.origin}.notebook: {notebook}: cannot read it ({error})"
+            ) from error
         for name in [*entry.parameters, *entry.grid]:
             if name not in declared:
                 section = "grid" if name in entry.grid else "parameters"
@@ -326,30 +314,40 @@ def expand(
                     f"{entry.origin}.{section}.{name}: {notebook.stem} has no parameter "
                     f"{name!r} (its parameters: {', '.join(declared) or 'none'})"
                 )
-        chosen_formats = tuple(formats or entry.formats or plan.formats or ("html", "pdf"))
+            if entry.grid.get(name) == ANY and name not in CHOICES:
+                raise PlanError(
+                    f'{entry.origin}.grid.{name}: "*" only expands parameters named in the data '
+                    f"({', '.join(CHOICES)}); list the values of {name!r} instead"
+                )
+        chosen_formats = tuple(formats or entry.formats or plan.formats or DEFAULT_FORMATS)
         defaults = {name: p.default for name, p in declared.items()}
         for combination in _cross(entry, dataset, {**defaults, **entry.parameters}):
             parameters = {**entry.parameters, **combination}
             key = (str(notebook), tuple(sorted((k, repr(v)) for k, v in parameters.items())))
-            if key in seen:
-                continue
-            seen.add(key)
             name = entry.notebook if Path(entry.notebook).suffix != ".ipynb" else str(notebook)
-            request = ReportRequest(name, parameters, chosen_formats)
-            reports.append(PlannedReport(request, entry.origin))
+            if key in seen:
+                earlier = reports[seen[key]]
+                merged = tuple(dict.fromkeys([*earlier.request.formats, *chosen_formats]))
+                request = ReportRequest(earlier.request.notebook, parameters, merged)
+                reports[seen[key]] = PlannedReport(request, f"{earlier.origin} and {entry.origin}")
+                continue
+            seen[key] = len(reports)
+            reports.append(
+                PlannedReport(ReportRequest(name, parameters, chosen_formats), entry.origin)
+            )
     return reports
 
 
 def _cross(entry: PlanEntry, dataset: Dataset, chosen: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The grid's combinations in declared order; ``"*"`` sees the values chosen before it."""
-    from .params import allowed_values
+    from .params import grid_values
 
     combos: list[dict[str, Any]] = [{}]
     for name, values in entry.grid.items():
         grown: list[dict[str, Any]] = []
         for combo in combos:
             if values == ANY:
-                options: list[Any] = allowed_values(name, dataset, {**chosen, **combo})
+                options: list[Any] = grid_values(name, dataset, {**chosen, **combo})
             else:
                 options = list(values)
             grown += [{**combo, name: value} for value in options]
@@ -374,8 +372,12 @@ def quick_key(
     data_dir: Path | None = None,
     notebooks_dir: Path | None = None,
     formats: Sequence[str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """Hash of everything a whole-plan build reads, from file bytes alone.
+
+    ``extra`` (e.g. a one-off report's notebook and parameters) is hashed too; a path
+    among its values that names a file adds that file's bytes.
 
     The plan file, the data folder's CSVs and source documents, every notebook, the
     export templates, the formats asked for and the package version. If it matches the
@@ -399,6 +401,9 @@ def quick_key(
     )
     files += _files(notebooks, "*.ipynb")
     files += [p for p in sorted(paths.TEMPLATES_DIR.rglob("*")) if p.is_file()]
+    for value in (extra or {}).values():
+        if isinstance(value, str) and value.endswith(".ipynb") and Path(value).is_file():
+            files.append(Path(value))
     digest = hashlib.sha256()
     header = {
         "package": __version__,
@@ -406,8 +411,9 @@ def quick_key(
         "data_dir": str(data.resolve()) if data_dir else "",
         "formats": list(formats or []),
         "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("SCEPTRE_")},
+        "extra": dict(extra or {}),
     }
-    digest.update(json.dumps(header, sort_keys=True).encode())
+    digest.update(json.dumps(header, sort_keys=True, default=str).encode())
     for file in dict.fromkeys(files):
         digest.update(f"\0{file.resolve()}\0".encode())
         digest.update(file.read_bytes())

@@ -17,10 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from sceptre_analysis import batch
-from sceptre_analysis.batch import Manifest, decide, prepare_jobs, run_batch
-from sceptre_analysis.build import BuildError, ReportRequest, ReportResult
+from sceptre_analysis.batch import _record, decide, prepare_jobs, run_batch
+from sceptre_analysis.build import BuildError, ReportRequest, ReportResult, report_stem
 from sceptre_analysis.cli import main
 from sceptre_analysis.load import load_dataset
+from sceptre_analysis.manifest import Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "batch"
@@ -42,13 +43,18 @@ def request(notebooks: Path, name: str, n: int = 1) -> ReportRequest:
     return ReportRequest(str(notebooks / f"{name}.ipynb"), {"n": n}, ("html",))
 
 
+def name(notebook: str, n: int = 1) -> str:
+    """The output name of a fixture report run with ``n``."""
+    return report_stem(notebook, {"n": n})
+
+
 def fake_build(manifest: Manifest, jobs: list[batch.Job]) -> None:
     """Record each job as built, with its output file present."""
     for job in jobs:
         out = manifest.out_dir / f"{job.stem}.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("report")
-        manifest.record(job, ReportResult(job.request, job.stem, outputs={"html": out}))
+        manifest.record(_record(job, ReportResult(job.request, job.stem, outputs={"html": out})))
 
 
 def to_build(decisions: list[batch.Decision]) -> dict[str, str]:
@@ -75,7 +81,9 @@ def test_each_input_rebuilds_exactly_the_affected_reports(
 
     # parameters: only the report whose parameter set changed
     changed = prepare_jobs([request(notebooks, "ok", 1), request(notebooks, "ok", 3)], dataset)
-    assert to_build(decide(changed, manifest)) == {"ok__3": "new report (not in the manifest)"}
+    assert to_build(decide(changed, manifest)) == {
+        name("ok", 3): "new report (not in the manifest)"
+    }
 
     # notebook: only the reports of that notebook
     source = notebooks / "fail.ipynb"
@@ -83,7 +91,7 @@ def test_each_input_rebuilds_exactly_the_affected_reports(
     nb.cells[-1].source = "print('edited')"
     nbformat.write(nb, source)
     assert to_build(decide(prepare_jobs(reports, dataset), manifest)) == {
-        "fail__1": "notebook changed"
+        name("fail"): "notebook changed"
     }
     jobs = prepare_jobs(reports, dataset)
     fake_build(manifest, jobs)
@@ -102,11 +110,11 @@ def test_each_input_rebuilds_exactly_the_affected_reports(
     monkeypatch.undo()
 
     # an output deleted by hand, and a report that failed last time
-    (manifest.out_dir / "ok__1.html").unlink()
-    manifest.reports["ok__2"]["status"] = "failed"
+    (manifest.out_dir / f"{name('ok', 1)}.html").unlink()
+    manifest.reports[name("ok", 2)]["status"] = "failed"
     assert to_build(decide(jobs, manifest)) == {
-        "ok__1": "output missing",
-        "ok__2": "last build failed",
+        name("ok", 1): "output missing",
+        name("ok", 2): "last build failed",
     }
 
 
@@ -149,41 +157,37 @@ notebook = "notebooks/die.ipynb"
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert (out / "ok__1.html").is_file() and (out / "ok__2.html").is_file()
-    assert "3 of 5 reports failed: fail__1, sleep__1, die__1" in result.output
+    ok1, ok2, fail, sleep, die = (name(n, i) for n, i in [("ok", 1), ("ok", 2), ("fail", 1),
+                                                            ("sleep", 1), ("die", 1)])  # fmt: skip
+    assert (out / f"{ok1}.html").is_file() and (out / f"{ok2}.html").is_file()
+    assert f"3 of 5 reports failed: {fail}, {sleep}, {die}" in result.output
     assert "deliberate failure in report 1" in result.output
     assert "ran longer than the cell timeout (3 s)" in result.output
     assert "the kernel died" in result.output
 
     for stem, marker in [
-        ("fail__1", "deliberate failure"),
-        ("sleep__1", "cell timeout"),
-        ("die__1", "kernel died"),
+        (fail, "deliberate failure"),
+        (sleep, "cell timeout"),
+        (die, "kernel died"),
     ]:
         kept = nbformat.read(out / f"{stem}.failed.ipynb", as_version=4)
         banner = "".join(c.source for c in kept.cells if c.cell_type == "markdown")
         assert "papermill-error-cell" in banner
         text = json.dumps(kept)
         assert marker in text, stem
-    assert not (out / "fail__1.html").exists()
+    assert not (out / f"{fail}.html").exists()
 
     manifest = json.loads((out / "manifest.json").read_text())
     status = {stem: entry["status"] for stem, entry in manifest["reports"].items()}
-    assert status == {
-        "ok__1": "ok",
-        "ok__2": "ok",
-        "fail__1": "failed",
-        "sleep__1": "failed",
-        "die__1": "failed",
-    }
+    assert status == {ok1: "ok", ok2: "ok", fail: "failed", sleep: "failed", die: "failed"}
     assert manifest["plan"] is None  # a failed batch is never "all up to date"
-    assert set(manifest["reports"]["ok__1"]["timings"]) == {"prepare", "execute", "export"}
+    assert set(manifest["reports"][ok1]["timings"]) == {"prepare", "execute", "export"}
 
     # Again: the good reports are skipped, the failed ones retried.
     dry = CliRunner().invoke(main, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "skip   ok__1" in dry.output and "up to date" in dry.output
-    assert "build  fail__1" in dry.output and "last build failed" in dry.output
+    assert f"skip   {ok1}" in dry.output and "up to date" in dry.output
+    assert f"build  {fail}" in dry.output and "last build failed" in dry.output
 
 
 def test_whole_notebook_timeout_stops_the_kernel(tmp_path, notebooks, dataset):
@@ -197,7 +201,7 @@ def test_whole_notebook_timeout_stops_the_kernel(tmp_path, notebooks, dataset):
         workers=1,
     )
     status = {o.job.stem: o.status for o in outcome.outcomes}
-    assert status == {"sleep__1": "failed", "ok__1": "built"}
+    assert status == {name("sleep"): "failed", name("ok"): "built"}
     (failed,) = outcome.failed
     assert "notebook timeout (2 s)" in failed.errors[0]
     assert "cell 4 (import time)" in failed.errors[0]  # the injected cell is cell 2
@@ -245,32 +249,176 @@ def test_same_inputs_give_byte_identical_html(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------------------------
-# Scale-out: the same batch on a Dask LocalCluster
+# Scale-out: the same batch on a real Dask scheduler and two workers
 # --------------------------------------------------------------------------------------------
 
 
-def test_dask_local_cluster(tmp_path, notebooks, dataset):
-    distributed = pytest.importorskip("distributed")
+# --------------------------------------------------------------------------------------------
+# Warm kernels: reused across reports, each report still in a clean namespace
+# --------------------------------------------------------------------------------------------
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    parameters = nbformat.v4.new_code_cell("n = 1")
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, *(nbformat.v4.new_code_cell(s) for s in sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_warm_kernel_is_reused_with_a_clean_namespace(tmp_path, dataset):
+    setter = _notebook(
+        tmp_path / "a_sets.ipynb",
+        "import os, matplotlib.pyplot as plt, pandas as pd\nLEAK = 'from report A'",
+        "plt.rcParams['lines.linewidth'] = 9\npd.set_option('display.max_rows', 3)\n"
+        "os.environ['SCEPTRE_LEAK'] = '1'\nplt.figure()",
+        "print('pid', os.getpid())",
+    )
+    checker = _notebook(
+        tmp_path / "b_checks.ipynb",
+        "import os, sys, matplotlib.pyplot as plt, pandas as pd\n"
+        "assert 'LEAK' not in globals(), 'global of report A leaked'\n"
+        "assert plt.rcParams['lines.linewidth'] != 9 and plt.get_fignums() == []\n"
+        "assert pd.get_option('display.max_rows') != 3 and 'SCEPTRE_LEAK' not in os.environ\n"
+        "assert 'pandas' in sys.modules  # imports stay: that is the point",
+        "print('pid', os.getpid())",
+    )
     jobs = prepare_jobs(
-        [request(notebooks, "ok", 1), request(notebooks, "ok", 2), request(notebooks, "fail")],
-        dataset,
+        [ReportRequest(str(p), {"n": 1}, ("ipynb",)) for p in (setter, checker)], dataset
     )
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        outcome = run_batch(
-            decide(jobs, Manifest(tmp_path)),
-            out_dir=tmp_path,
-            dataset=dataset,
-            executor=client.get_executor(pure=False),
+    outcome = run_batch(
+        decide(jobs, Manifest(tmp_path / "out")), out_dir=tmp_path / "out", dataset=dataset,
+        workers=1,
+    )  # fmt: skip
+    assert [o.status for o in outcome.outcomes] == ["built", "built"], outcome.outcomes[1].errors
+    pids = set()
+    for job in jobs:
+        nb = nbformat.read(tmp_path / "out" / f"{job.stem}.ipynb", as_version=4)
+        text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+        pids.add(text.split("pid", 1)[1].split()[0])
+    assert len(pids) == 1  # one kernel ran both reports
+
+
+def test_warm_and_fresh_kernels_give_identical_reports(tmp_path, notebooks, dataset, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    reports = [request(notebooks, "ok", 1), request(notebooks, "ok", 2)]
+    jobs = prepare_jobs(reports, dataset)
+    run_batch(decide(jobs, Manifest(tmp_path / "warm")), out_dir=tmp_path / "warm",
+              dataset=dataset, workers=1)  # fmt: skip
+    for job in jobs:  # one at a time: a fresh kernel each
+        run_batch(decide([job], Manifest(tmp_path / "fresh")), out_dir=tmp_path / "fresh",
+                  dataset=dataset, workers=1)  # fmt: skip
+    for job in jobs:
+        warm = (tmp_path / "warm" / f"{job.stem}.html").read_bytes()
+        assert warm == (tmp_path / "fresh" / f"{job.stem}.html").read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# Incremental by slice: a report that declares what it reads
+# --------------------------------------------------------------------------------------------
+
+
+def test_changing_one_weeks_figure_rebuilds_only_that_weeks_reports_and_the_trends(
+    tmp_path, dataset
+):
+    import pandas as pd
+
+    week = pd.Timedelta(days=7)
+    later = dataset.tallies.assign(
+        period_start=dataset.tallies["period_start"] + week,
+        period_end=dataset.tallies["period_end"] + week,
+    )
+    tallies = pd.concat([dataset.tallies, later], ignore_index=True)
+    two_weeks = dataclasses.replace(dataset, tallies=tallies, _fingerprint="a" * 64)
+    first, second = sorted({d.date().isoformat() for d in tallies["period_start"]})
+
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    weekly = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})
+    weekly.metadata["sceptre"] = {"reads": {"week": "period_start"}}
+    cell = nbformat.v4.new_code_cell("week = ''")
+    cell.metadata["tags"] = ["parameters"]
+    weekly.cells = [cell, nbformat.v4.new_code_cell("print(week)")]
+    nbformat.write(weekly, tmp_path / "weekly.ipynb")
+    trends = nbformat.v4.new_notebook(metadata={"kernelspec": kernel})  # reads every week
+    trends.cells = [nbformat.v4.new_code_cell("print('all weeks')")]
+    nbformat.write(trends, tmp_path / "trends.ipynb")
+    reports = [
+        ReportRequest(str(tmp_path / "weekly.ipynb"), {"week": first}, ("html",)),
+        ReportRequest(str(tmp_path / "weekly.ipynb"), {"week": second}, ("html",)),
+        ReportRequest(str(tmp_path / "trends.ipynb"), {}, ("html",)),
+    ]
+    jobs = prepare_jobs(reports, two_weeks)
+    manifest = Manifest(tmp_path / "out")
+    fake_build(manifest, jobs)
+
+    edited = tallies.copy()
+    row = edited.index[edited["period_start"] == pd.Timestamp(second)][0]
+    edited.loc[row, "value"] = edited.loc[row, "value"] + 1
+    changed = dataclasses.replace(dataset, tallies=edited, _fingerprint="b" * 64)
+    rebuilt = to_build(decide(prepare_jobs(reports, changed), manifest))
+    assert rebuilt == {jobs[1].stem: "data changed", jobs[2].stem: "data changed"}
+
+
+def test_real_dask_scheduler_and_two_workers_give_byte_identical_reports(tmp_path, notebooks):
+    """``dask scheduler`` and two ``dask worker`` processes, started as a user would."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("distributed")
+    dask = Path(sys.executable).parent / "dask"
+    if not dask.exists():
+        pytest.skip("the dask command is not installed")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "CI": "1"}
+    info = tmp_path / "scheduler.json"
+    common = {
+        "cwd": tmp_path,
+        "env": env,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+    }
+    processes = [
+        subprocess.Popen([str(dask), "scheduler", "--port", "0", "--dashboard-address", ":0",
+                          "--scheduler-file", str(info)], **common)
+    ]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        for _ in range(2):
+            processes.append(
+                subprocess.Popen([str(dask), "worker", "--scheduler-file", str(info),
+                                  "--nthreads", "1", "--nworkers", "1", "--no-dashboard"], **common)
+            )  # fmt: skip
+        plan = tmp_path / "reports.toml"
+        plan.write_text(
+            f"[[reports]]\nnotebook = '{notebooks / 'ok.ipynb'}'\ngrid = {{ n = [1, 2] }}\n"
         )
-    status = {o.job.stem: o.status for o in outcome.outcomes}
-    assert status == {"ok__1": "built", "ok__2": "built", "fail__1": "failed"}
-    assert (tmp_path / "ok__2.html").is_file()
-    assert (tmp_path / "fail__1.failed.ipynb").is_file()
-    assert (
-        json.loads((tmp_path / "manifest.json").read_text())["reports"]["ok__1"]["status"] == "ok"
-    )
+        base = [sys.executable, "-m", "sceptre_analysis.cli", "build", "--plan", str(plan),
+                "--format", "html", "--force"]  # fmt: skip
+        remote = subprocess.run([*base, "--out", str(tmp_path / "dask"), "--scheduler", address],
+                                capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
+        assert remote.returncode == 0, remote.stderr
+        local = subprocess.run([*base, "--out", str(tmp_path / "local"), "-j", "1"],
+                               capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
+        assert local.returncode == 0, local.stderr
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    reports = sorted(p.name for p in (tmp_path / "local").glob("ok__*.html"))
+    assert len(reports) == 2
+    for name in reports:
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()

@@ -165,7 +165,7 @@ def test_a_repeated_statement_is_one_figure(rules: Extractor) -> None:
     )
     result = rules.extract(text)
     assert [f.value for f in result.figures] == [240]
-    assert any(s.reason == "repeats a figure above" for s in result.skipped)
+    assert any(s.reason == "repeats the same figure stated elsewhere" for s in result.skipped)
 
 
 def test_rows_have_the_tallies_columns(release) -> None:
@@ -201,3 +201,32 @@ def test_every_corpus_document_and_seed_article_extracts_cleanly() -> None:
             assert 0 < figure.confidence < 1, where
             assert (figure.start, figure.end) not in skipped, where
             parse_qualifier(figure.qualifier, vocabulary)  # a hedge the vocabulary knows
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Teenagers aged 15 to 17 were spoken to.", "age"),
+        ("Officers patrol 24/7.", "time of day"),
+        ("2 min read", "length of time"),
+        ("It ran for seven days.", "length of time"),
+        ("12 comments", "page furniture (comments, shares)"),
+        ("Quote reference 43/123456/23 when calling.", "reference number"),
+        ("Police work on Operation Sceptre twice a year.", "how often (not a count)"),
+        ("Hundreds of arrests were made.", "a vague amount (hundreds, thousands, scores)"),
+        ("Officers met Seven Kings Youth Club.", "part of a name"),
+        ("Search results on 15/11/2023 were good.", "date"),
+        ("One of the officers spoke.", "the word one (not a count)"),
+        ("Shops sold knives to under 18s.", "age"),
+        ("In 2023/24 the force grew.", "year"),
+    ],
+)
+def test_small_non_figures(rules: Extractor, text: str, reason: str) -> None:
+    result = rules.extract(text)
+    assert result.figures == []
+    assert {s.reason for s in result.skipped} == {reason}
+
+
+def test_under_before_a_count_is_a_hedge_not_an_age(rules: Extractor) -> None:
+    (figure,) = rules.extract("Officers seized under 100 knives.").figures
+    assert (figure.value, figure.qualifier) == (100, "under")

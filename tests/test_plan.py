@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sceptre_analysis import build, params, plan
+from sceptre_analysis import build, plan
 from sceptre_analysis.load import load_dataset
 from sceptre_analysis.plan import PlanError, expand, quick_key, read_plan
 
@@ -31,19 +31,22 @@ def requests(path: Path, dataset) -> list[tuple[str, dict]]:
     ]
 
 
-def test_mirrors_agree_with_the_library():
-    from sceptre_analysis import batch, cli, execute
-
-    assert batch.DEFAULT_CELL_TIMEOUT == cli.DEFAULT_CELL_TIMEOUT == execute.DEFAULT_CELL_TIMEOUT
-    assert plan.FORMATS == build.FORMATS
-    assert set(plan.CHOICES) == set(params.CHOICES)
-
-
-def test_project_plan_is_the_seed_set(dataset):
+def test_project_plan_is_what_build_makes(dataset):
     planned = expand(read_plan(ROOT / "pyproject.toml"), dataset)
-    expected = [(r.notebook, dict(r.parameters)) for r in build.default_requests()]
-    assert [(p.request.notebook, dict(p.request.parameters)) for p in planned] == expected
-    assert expand(plan.default_plan(), dataset)[0].request == planned[0].request
+    assert [p.request for p in planned] == build.default_requests(dataset)
+
+
+def test_without_a_plan_file_every_notebook_is_built_once(tmp_path, dataset):
+    for name in ("b_second", "a_first"):
+        (tmp_path / f"{name}.ipynb").write_bytes(
+            (ROOT / "tests/fixtures/batch/ok.ipynb").read_bytes()
+        )
+    default = plan.default_plan(tmp_path)
+    assert [e.notebook for e in default.entries] == ["a_first", "b_second"]
+    assert [p.request.parameters for p in expand(default, dataset, notebooks_dir=tmp_path)] == [
+        {},
+        {},
+    ]
 
 
 def test_star_expands_to_the_agencies_in_the_data(tmp_path, dataset):
@@ -94,7 +97,6 @@ grid = { agency = ["British Transport Police", "National (all forces)"] }
         ("[[reports]]\nnotebok = 'x'\n", "reports[0]: unknown key 'notebok'"),
         ("[[reports]]\nnotebook = 3\n", "reports[0].notebook: expected a notebook name"),
         ("[[reports]]\nnotebook = 'source_check'\ngrid = { n = 'x' }\n", "grid.n: "),
-        ("[[reports]]\nnotebook = 'x'\ngrid = { colour = '*' }\n", "only expands parameters"),
         ("[[reports]]\nnotebook = 'x'\ngrid = { agency = [] }\n", "non-empty list"),
         ("[[reports]]\nnotebook = 'x'\nformats = ['html', 'docx']\n", "unknown format 'docx'"),
         ("[[reports]]\nnotebook = 'x'\nparameters = { a = [1] }\n", "parameters.a: expected"),
@@ -147,3 +149,22 @@ def test_quick_key_follows_every_input(tmp_path):
     assert changed != key
     path.write_text("[[reports]]\nnotebook = 'operation_summary'\n")
     assert quick_key(path, data_dir=data) != changed
+
+
+def test_star_on_a_parameter_not_in_the_data_is_located(tmp_path, dataset):
+    ok = ROOT / "tests" / "fixtures" / "batch" / "ok.ipynb"
+    path = write(tmp_path, f"[[reports]]\nnotebook = '{ok}'\ngrid = {{ n = '*' }}\n")
+    with pytest.raises(PlanError, match=r"reports\[0\]\.grid\.n: \"\*\" only expands"):
+        expand(read_plan(path), dataset)
+
+
+def test_entries_differing_only_in_formats_are_merged(tmp_path, dataset):
+    # fault 13.17: the second entry used to be dropped silently
+    path = write(
+        tmp_path,
+        "[[reports]]\nnotebook = 'source_check'\nformats = ['html']\n"
+        "[[reports]]\nnotebook = 'source_check'\nformats = ['pdf']\n",
+    )
+    (only,) = expand(read_plan(path), dataset)
+    assert only.request.formats == ("html", "pdf")
+    assert "reports[0]" in only.origin and "reports[1]" in only.origin

@@ -5,13 +5,14 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from sceptre_analysis import summary
-from sceptre_analysis.params import select
 
 HOSTILE = "<script>alert(1)</script>"
 
 
-def _select(dataset, agency):
-    return select(dataset, operation="Operation Test", week="2021-03-01", agency=agency)
+def _report(dataset, agency):
+    return summary.operation_summary(
+        dataset, operation="Operation Test", week="2021-03-01", agency=agency
+    )
 
 
 def test_text_from_data_is_escaped_in_every_html_block(make_dataset) -> None:
@@ -23,20 +24,24 @@ def test_text_from_data_is_escaped_in_every_html_block(make_dataset) -> None:
             (HOSTILE, "arrests", "30", "", "paper"),
         ]
     )
-    selection = _select(dataset, HOSTILE)
-    figures = summary.chosen_figures(dataset, selection)
-    rec = summary.reconciliation(dataset, selection)
+    report = _report(dataset, HOSTILE)
+    check = summary.source_check(dataset, operation="Operation Test", week="2021-03-01")
     blocks = [
-        summary.lede_html(figures, selection),
-        summary.conflicts_html(rec),
-        summary.table_html(summary.headline_table(figures, dataset)),
-        summary.table_html(summary.all_claims_table(dataset, selection)),
-        summary.sources_html(dataset),
+        report.lede_html(),
+        report.figures_table_html(),
+        report.disputes_html(),
+        report.other_agencies_html(),
+        report.sources_html(),
+        check.overview_html(),
+        check.findings_html(),
+        check.claims_html(),
+        check.agreed_html(),
+        check.sources_html(),
     ]
     for block in blocks:
         soup = BeautifulSoup(str(block), "html.parser")
         assert soup.find("script") is None, block
-    assert HOSTILE in BeautifulSoup(str(blocks[1]), "html.parser").get_text()
+    assert HOSTILE in BeautifulSoup(str(blocks[2]), "html.parser").get_text()
 
 
 def test_headline_figures_and_lede_come_from_the_data(make_dataset) -> None:
@@ -48,12 +53,10 @@ def test_headline_figures_and_lede_come_from_the_data(make_dataset) -> None:
             ("Testshire Police", "arrests", "14", "", "release"),
         ]
     )
-    selection = _select(dataset, "Testshire Police")
-    figures = summary.chosen_figures(dataset, selection)
-    table = summary.headline_table(figures, dataset).set_index("Measure")
-    assert table.loc["Knives and other weapons recovered", "Figure"] == "15"  # 10 + 5
-    assert table.loc["Arrests", "Per day"] == "2"  # 14 over 7 days
-    lede = BeautifulSoup(str(summary.lede_html(figures, selection)), "html.parser").get_text()
-    assert "10 knives" in lede
-    assert "“more than 12 weapons”" in lede
+    report = _report(dataset, "Testshire Police")
+    rows = {row["Measure"]: row for row in report.meta()["figures"]}
+    assert rows["Knives and other weapons recovered"]["Figure"] == "15"  # 10 + 5
+    assert "more than 12 weapons" in rows["Knives and other weapons recovered"]["Notes"]
+    lede = BeautifulSoup(str(report.lede_html()), "html.parser").get_text()
+    assert "10 knives recovered" in lede
     assert "1 to 7 March 2021" in lede

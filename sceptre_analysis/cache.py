@@ -1,0 +1,45 @@
+"""A small on-disk cache of answers that depend only on input bytes (``list``, job checks).
+
+Keys are content hashes (:func:`plan.quick_key`), so a hit is exactly as good as
+recomputing: any changed byte of the data, plan, notebooks or templates is a miss. The
+folder is ``$SCEPTRE_CACHE_DIR``, else ``$XDG_CACHE_HOME/sceptre-analysis``, else
+``~/.cache/sceptre-analysis``; any failure to use it just means recomputing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from .files import write_atomic
+
+__all__ = ["cache_dir", "get", "put"]
+
+KEEP = 20  # entries per kind; older ones are removed
+log = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path:
+    if os.environ.get("SCEPTRE_CACHE_DIR"):
+        return Path(os.environ["SCEPTRE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "sceptre-analysis"
+
+
+def get(kind: str, key: str) -> str | None:
+    try:
+        return (cache_dir() / kind / f"{key}.txt").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def put(kind: str, key: str, text: str) -> None:
+    folder = cache_dir() / kind
+    try:
+        write_atomic(folder / f"{key}.txt", text)
+        entries = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError as error:
+        log.debug("cache not written: %s", error)

@@ -1,0 +1,543 @@
+"""The figures a report shows: for one agency and week, one figure per area and measure.
+
+Each figure is the claim reconciliation chose, kept as a :class:`~sceptre_analysis.hedges.Claim`
+so its hedge travels with it into prose, tables and charts, plus its *status*:
+
+* ``confirmed``: claims from two or more independent (differently published), verified
+  sources agree with it;
+* ``single source``: one verified source gives it;
+* ``not verified``: no source that gives it has a document its quote was checked against;
+* ``disputed``: reconciliation found a conflict, or the whole list's scope is doubtful; the
+  report links the word to the explanation.
+
+The period a report covers, and its wording ("week of action", "two-day operation"), come
+from the selected rows themselves, never from another agency's rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from . import hedges
+from .hedges import Claim
+from .load import QUALIFIERS, Dataset
+from .metrics import with_derived
+from .narrative import format_date, format_number, format_period, plural, spell_small
+from .reconcile import reconcile
+from .roles import MeasureRole, Roles, measure_roles
+from .vocab import Vocabulary, load_vocabulary
+
+__all__ = [
+    "MIN_FIGURES",
+    "STATUSES",
+    "Figure",
+    "Period",
+    "ReportData",
+    "chosen_figures",
+    "enough_figures",
+    "figure_text",
+    "finding_id",
+    "number_text",
+    "report_data",
+    "reportable_agencies",
+    "selected_period",
+]
+
+STATUSES = ("confirmed", "single source", "not verified", "disputed")
+MIN_FIGURES = 2
+"""A report on one agency's week needs at least this many result figures (not lengths of
+the operation, not disputed lists): with fewer there is nothing to summarise."""
+
+WHOLE_LIST = "(whole list)"
+
+
+# --------------------------------------------------------------------------------------------
+# The data a report reads, normalised once per dataset
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ReportData:
+    """A dataset with what every report block needs: vocabulary, roles, claims, sources."""
+
+    dataset: Dataset
+    vocabulary: Vocabulary
+    roles: Roles
+    claims: pd.DataFrame
+    """One row per stated figure (see :func:`_claims`)."""
+    sources: pd.DataFrame
+    """sources.csv with ``verified`` (has a document whose quotes were checked)."""
+    _reconciled: dict = field(default_factory=dict, repr=False)
+
+    def source(self, source_id: str) -> dict:
+        rows = self.sources[self.sources["source_id"] == source_id]
+        return rows.iloc[0].to_dict() if not rows.empty else {"source_id": source_id}
+
+    def reconciliation(self, operation: str, week: pd.Timestamp) -> pd.DataFrame:
+        """Reconciliation rows for one operation week (all agencies), computed once."""
+        key = (operation, pd.Timestamp(week))
+        if key not in self._reconciled:
+            tallies = self.dataset.tallies
+            if "week" in tallies.columns:
+                tallies = tallies[tallies["week"] == key[1]]
+            else:
+                tallies = tallies[tallies["period_start"] == key[1]]
+            tallies = tallies[tallies["operation"].astype(str) == operation]
+            if "context" in tallies.columns:
+                tallies = tallies[tallies["context"].astype(str) == ""]
+            frame = reconcile(tallies, self.dataset.sources, self.dataset.measures, QUALIFIERS)
+            frame = frame.assign(
+                agency=frame["agency"].astype(str),
+                area=frame["area"].astype(str),
+                measure=frame["measure"].astype(str),
+                status=frame["status"].astype(str),
+            )
+            self._reconciled[key] = frame.reset_index(drop=True)
+        return self._reconciled[key]
+
+
+def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    return frame[name].astype(object).where(frame[name].notna(), "").astype(str)
+
+
+def _claims(tallies: pd.DataFrame, vocabulary: Vocabulary) -> pd.DataFrame:
+    """The tallies with every column the reports read, whatever version of the loader.
+
+    Adds, when the loader does not: ``meaning``/``tolerance``/``direction`` (from the
+    qualifier and the hedge vocabulary), ``value_high``, ``compared_with``, ``context``,
+    ``week`` (the period's first day) and ``period_kind``.
+    """
+    frame = pd.DataFrame(
+        {
+            "operation": _text(tallies, "operation"),
+            "agency": _text(tallies, "agency"),
+            "area": _text(tallies, "area"),
+            "measure": _text(tallies, "measure"),
+            "value": tallies["value"].astype(float),
+            "value_high": (
+                tallies["value_high"].astype(float)
+                if "value_high" in tallies.columns
+                else float("nan")
+            ),
+            "qualifier": _text(tallies, "qualifier"),
+            "compared_with": _text(tallies, "compared_with"),
+            "context": _text(tallies, "context"),
+            "period_start": tallies["period_start"],
+            "period_end": tallies["period_end"],
+            "period_kind": (
+                _text(tallies, "period_kind")
+                if "period_kind" in tallies.columns
+                else pd.Series("exact", index=tallies.index)
+            ),
+            "period_stated": _text(tallies, "period_stated"),
+            "week": tallies["week"] if "week" in tallies.columns else tallies["period_start"],
+            "source_id": _text(tallies, "source_id"),
+            "quote": _text(tallies, "quote"),
+            "line": tallies["line"].astype(int),
+        },
+        index=tallies.index,
+    ).reset_index(drop=True)
+    frame["period_kind"] = frame["period_kind"].replace("", "exact")
+    return frame
+
+
+def _sources(dataset: Dataset) -> pd.DataFrame:
+    sources = dataset.sources.copy()
+    for column in ("source_id", "publisher", "title", "url", "document", "kind"):
+        sources[column] = _text(sources, column)
+    if "verified" not in sources.columns:
+        checked = dataset.documents_dir is not None
+        sources["verified"] = [checked and bool(doc) for doc in sources["document"]]
+    sources["verified"] = sources["verified"].astype(bool)
+    return sources.reset_index(drop=True)
+
+
+@lru_cache(maxsize=8)
+def _cached(dataset: Dataset) -> ReportData:
+    vocabulary = load_vocabulary(dataset.data_dir)
+    return ReportData(
+        dataset=dataset,
+        vocabulary=vocabulary,
+        roles=measure_roles(dataset.measures, vocabulary),
+        claims=_claims(dataset.tallies, vocabulary),
+        sources=_sources(dataset),
+    )
+
+
+def report_data(dataset: Dataset | ReportData) -> ReportData:
+    """The report view of a dataset (built once per dataset object)."""
+    return dataset if isinstance(dataset, ReportData) else _cached(dataset)
+
+
+# --------------------------------------------------------------------------------------------
+# Claims and their words
+# --------------------------------------------------------------------------------------------
+
+
+_PARSED: dict[tuple[str, int], hedges.ParsedQualifier] = {}
+
+
+def _parsed(qualifier: str, vocabulary: Vocabulary) -> hedges.ParsedQualifier:
+    key = (qualifier, id(vocabulary))
+    if key not in _PARSED:
+        _PARSED[key] = hedges.parse_qualifier(qualifier, vocabulary)
+    return _PARSED[key]
+
+
+def claim_of(row: object, vocabulary: Vocabulary) -> Claim:
+    """The hedged claim a claims row states ("over 9,639"; "between 800 and 1,000")."""
+    get = (
+        row.get
+        if isinstance(row, dict)
+        else lambda name, default=None: getattr(  # type: ignore[union-attr]
+            row, name, default
+        )
+    )
+    high = get("value_high", None)
+    return hedges.claim(
+        float(get("value")),
+        _parsed(str(get("qualifier") or ""), vocabulary),
+        high=None if high is None or pd.isna(high) else float(high),
+    )
+
+
+def number_text(role: MeasureRole | None) -> Callable[[float], str]:
+    """How a value of this measure is written: ``£1,940``, ``14%``, ``1,002``."""
+
+    def show(value: float) -> str:
+        number = format_number(round(float(value), 2))
+        if role is None:
+            return number
+        if role.is_money and not float(value).is_integer():
+            number = f"{float(value):,.2f}"
+        return f"{role.prefix}{number}{role.suffix}"
+
+    return show
+
+
+def figure_text(claim: Claim, role: MeasureRole | None, *, noun: bool = True) -> str:
+    """A claim in words with its hedge and, for counts, its noun: "over 9,639 knives"."""
+    text = hedges.describe(claim, number_text(role))
+    if noun and role is not None and role.noun and role.kind in {"count", "duration"}:
+        count = claim.high if claim.high is not None else claim.value
+        text = f"{text} {plural(role.noun, count, role.noun_plural or None)}"
+    return text
+
+
+def finding_id(agency: str, area: str, measure: str) -> str:
+    """The anchor of a reconciliation finding, so "disputed" can link to it."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{agency} {area} {measure}".lower()).strip("-")
+    return f"finding-{slug}"
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates a report covers, as its rows give them."""
+
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    kind: str = "exact"
+
+    @property
+    def days(self) -> int | None:
+        if self.kind != "exact" or self.start is None or self.end is None:
+            return None
+        return int((self.end - self.start).days) + 1
+
+    @property
+    def text(self) -> str:
+        """ "9 to 15 November 2020"; "November 2021" for a month-only period."""
+        if self.start is None:
+            return "dates not stated"
+        if self.kind == "month":
+            return f"{self.start:%B %Y}"
+        return format_period(self.start, self.end)
+
+    @property
+    def wording(self) -> str:
+        """ "week of action" for seven days, else "two-day operation", "59-day operation"."""
+        days = self.days
+        if days is None:
+            return "operation"
+        if days == 7:
+            return "week of action"
+        return f"{spell_small(days)}-day operation"
+
+    @property
+    def heading(self) -> str:
+        """ "Week of action, 9 to 15 November 2020", for a subtitle."""
+        wording = self.wording
+        return f"{wording[0].upper()}{wording[1:]}, {self.text}"
+
+
+def selected_period(rows: pd.DataFrame) -> Period:
+    """The period the rows give: the one most of their dated claims state.
+
+    Exact periods win over month-only ones; undated rows give none.
+    """
+    for kind in ("exact", "month"):
+        dated = rows[(rows["period_kind"] == kind) & rows["period_start"].notna()]
+        if dated.empty:
+            continue
+        counts = Counter(zip(dated["period_start"], dated["period_end"], strict=True))
+        (start, end), _ = max(counts.items(), key=lambda item: (item[1], item[0][0]))
+        return Period(pd.Timestamp(start), pd.Timestamp(end), kind)
+    return Period(None, None, "undated")
+
+
+# --------------------------------------------------------------------------------------------
+# The chosen figures
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One measure for one area of the agency: the chosen claim and how far to trust it."""
+
+    agency: str
+    area: str
+    measure: str
+    role: MeasureRole
+    claim: Claim
+    source_id: str
+    lines: list[int]
+    status: str
+    finding: str = ""
+    """The anchor of the explanation when disputed."""
+    derived: bool = False
+    basis: str = ""
+    """For a computed figure, what it was computed from ("187 knives + 58 ...")."""
+    as_stated: list[tuple[str, str, int]] = field(default_factory=list)
+    """Every hedged claim of this figure: (words, source_id, line)."""
+    supporters: list[str] = field(default_factory=list)
+    """Sources whose claims agree with the chosen one."""
+    compared_with: str = ""
+    period: Period = field(default_factory=lambda: Period(None, None))
+    doubtful_scope: bool = False
+    """The whole list this figure belongs to looks mislabelled: reports must not use it."""
+
+    @property
+    def text(self) -> str:
+        return figure_text(self.claim, self.role)
+
+    @property
+    def number(self) -> str:
+        return figure_text(self.claim, self.role, noun=False)
+
+    @property
+    def value(self) -> float:
+        return self.claim.value
+
+    @property
+    def hedged(self) -> bool:
+        return not self.claim.is_exact
+
+    @property
+    def is_result(self) -> bool:
+        """A figure a report's lede and charts may use: not a length of the operation, not
+        from a list whose scope is doubtful (a disputed figure is used, marked, as chosen)."""
+        return not self.role.is_duration and not self.doubtful_scope
+
+
+def _week_claims(data: ReportData, operation: str, week: pd.Timestamp) -> pd.DataFrame:
+    claims = data.claims
+    return claims[
+        (claims["operation"] == operation)
+        & (claims["week"] == pd.Timestamp(week))
+        & (claims["context"] == "")
+    ]
+
+
+def _status(
+    data: ReportData, chosen: Claim, candidates: pd.DataFrame, disputed: bool
+) -> tuple[str, list[str]]:
+    """The status word for a chosen claim, and the sources that agree with it."""
+    agreeing: list[str] = []
+    for row in candidates.to_dict("records"):
+        other = claim_of(row, data.vocabulary)
+        if other.is_change != chosen.is_change:
+            continue
+        if chosen.is_exact and other.is_exact:
+            ok = other.value == chosen.value
+        else:
+            ok = bool(hedges.compatible(chosen, other))
+        if ok:
+            agreeing.append(str(row["source_id"]))
+    agreeing = list(dict.fromkeys(agreeing))
+    if disputed:
+        return "disputed", agreeing
+    sources = data.sources.set_index("source_id")
+    verified = [s for s in agreeing if s in sources.index and bool(sources.loc[s, "verified"])]
+    publishers = {str(sources.loc[s, "publisher"]) or s for s in verified}
+    if len(publishers) >= 2:
+        return "confirmed", agreeing
+    if publishers:
+        return "single source", agreeing
+    return "not verified", agreeing
+
+
+def chosen_figures(
+    dataset: Dataset | ReportData, operation: str, week: object, agency: str
+) -> list[Figure]:
+    """One figure per (area, measure) the agency has in the week, in measures.csv order."""
+    data = report_data(dataset)
+    week = pd.Timestamp(str(week))
+    claims = _week_claims(data, operation, week)
+    claims = claims[claims["agency"] == agency]
+    rec = data.reconciliation(operation, week)
+    rec = rec[rec["agency"] == agency]
+    doubtful_areas = {
+        str(row.area): finding_id(agency, str(row.area), WHOLE_LIST)
+        for row in rec[(rec["status"] == "scope")].itertuples(index=False)
+    }
+    pool = with_derived(data.dataset.tallies, data.dataset.measures)
+    pool = pool.assign(
+        agency=pool["agency"].astype(str),
+        area=pool["area"].astype(str),
+        measure=pool["measure"].astype(str),
+        source_id=pool["source_id"].astype(str),
+        qualifier=pool["qualifier"].astype(object).where(pool["qualifier"].notna(), "").astype(str),
+    )
+    pool = pool[(pool["agency"] == agency) & (pool["period_start"].isin(claims["period_start"]))]
+    pool = pool[pool["operation"].astype(str) == operation]
+    figures: list[Figure] = []
+    for (area, measure), group in claims.groupby(["area", "measure"], sort=False):
+        role = data.roles.get(measure)
+        if role is None:
+            continue
+        item = rec[(rec["area"] == area) & (rec["measure"] == measure)]
+        candidates = pool[(pool["area"] == area) & (pool["measure"] == measure)]
+        chosen_row, derived = _chosen_row(group, candidates, item)
+        chosen = claim_of(chosen_row, data.vocabulary)
+        conflict = not item.empty and str(item.iloc[0]["status"]) == "conflict"
+        status, supporters = _status(data, chosen, candidates, conflict or area in doubtful_areas)
+        finding = ""
+        if area in doubtful_areas:
+            finding = doubtful_areas[area]
+        elif conflict:
+            finding = finding_id(agency, area, measure)
+        hedged = [
+            (figure_text(claim_of(r, data.vocabulary), role), str(r["source_id"]), int(r["line"]))
+            for r in group.to_dict("records")
+            if not claim_of(r, data.vocabulary).is_exact
+        ]
+        lines = [int(x) for x in chosen_row["lines"]] if derived else [int(chosen_row["line"])]
+        figures.append(
+            Figure(
+                agency=agency,
+                area=str(area),
+                measure=str(measure),
+                role=role,
+                claim=chosen,
+                source_id=str(chosen_row["source_id"]),
+                lines=lines,
+                status=status,
+                finding=finding,
+                derived=derived,
+                basis=str(chosen_row.get("basis") or "") if derived else "",
+                as_stated=hedged,
+                supporters=supporters,
+                compared_with=str(chosen_row.get("compared_with") or ""),
+                period=selected_period(group),
+                doubtful_scope=area in doubtful_areas,
+            )
+        )
+    order = {m: i for i, m in enumerate(data.roles)}
+    areas = list(dict.fromkeys(f.area for f in figures))
+    figures.sort(key=lambda f: (areas.index(f.area), order.get(f.measure, len(order))))
+    return figures
+
+
+def _chosen_row(
+    group: pd.DataFrame, candidates: pd.DataFrame, item: pd.DataFrame
+) -> tuple[dict, bool]:
+    """The claim reconciliation chose (a stated row, or a total computed from its parts)."""
+    stated = group.to_dict("records")
+    if not item.empty and not pd.isna(item.iloc[0]["chosen"]):
+        value = float(item.iloc[0]["chosen"])
+        source = str(item.iloc[0]["chosen_source"])
+        matches = [r for r in stated if r["source_id"] == source and float(r["value"]) == value]
+        exact = [r for r in matches if r["qualifier"] == ""]
+        if exact:
+            return exact[0], False
+        derived = candidates[
+            candidates["derived"].astype(bool)
+            & (candidates["source_id"] == source)
+            & (candidates["value"].astype(float) == value)
+        ]
+        if not derived.empty:  # an exact total computed from its parts beats a hedged one
+            row = derived.iloc[0].to_dict()
+            row.setdefault("value_high", float("nan"))
+            return row, True
+        if matches:
+            return matches[0], False
+    exact = [r for r in stated if r["qualifier"] == ""]
+    return (exact or stated)[0], False
+
+
+def enough_figures(figures: Iterable[Figure]) -> bool:
+    """Whether there is enough for a report: :data:`MIN_FIGURES` undisputed result figures."""
+    return sum(1 for f in figures if f.is_result) >= MIN_FIGURES
+
+
+def reportable_agencies(dataset: Dataset | ReportData, operation: str, week: object) -> list[str]:
+    """Agencies with enough figures in the week for an operation summary."""
+    data = report_data(dataset)
+    claims = _week_claims(data, operation, pd.Timestamp(str(week)))
+    return [
+        agency
+        for agency in sorted(set(claims["agency"]))
+        if enough_figures(chosen_figures(data, operation, week, agency))
+    ]
+
+
+def source_label(data: ReportData, source_id: str) -> str:
+    """ "Surrey Comet, undated" / "NPCC, 29 November 2021": who said it, and when."""
+    row = data.source(source_id)
+    publisher = str(row.get("publisher") or source_id)
+    published = row.get("published")
+    date = format_date(published) if published is not None and not pd.isna(published) else ""
+    return f"{publisher}, {date or 'undated'}"
+
+
+# --------------------------------------------------------------------------------------------
+# Citations: the Sources list holds exactly what the report cites
+# --------------------------------------------------------------------------------------------
+
+
+def source_anchor(source_id: str) -> str:
+    """The id of a source's entry in the Sources list."""
+    return "source-" + re.sub(r"[^A-Za-z0-9_-]+", "-", source_id).strip("-")
+
+
+class Citations:
+    """The sources one report cites, in the order it first cites them.
+
+    Every block that names a source asks :meth:`link`; the Sources section, last in the
+    report, lists exactly these.
+    """
+
+    def __init__(self, data: ReportData) -> None:
+        self.data = data
+        self.cited: list[str] = []
+
+    def add(self, source_id: str) -> str:
+        if source_id not in self.cited:
+            self.cited.append(source_id)
+        return source_anchor(source_id)
+
+    def label(self, source_id: str) -> str:
+        return source_label(self.data, source_id)

@@ -1,0 +1,126 @@
+"""``index.html`` in the output folder: every report there, at a glance, offline.
+
+Written after every build from the manifest, which keeps what each report's notebook
+said about itself (the report metadata: title, period, status, verification). One
+static page: no script, no network, every link relative to the folder; every value
+from the data or a notebook is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .files import write_atomic
+from .manifest import Manifest
+from .settings import INDEX_NAME
+
+__all__ = ["render_index", "write_index"]
+
+LINKS = (("html", "HTML"), ("pdf", "PDF"), ("figures", "Figures (CSV)"), ("ipynb", "Notebook"))
+
+STYLE = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
+       max-width: 72rem; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+p.sub { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: .45rem .6rem;
+         border-bottom: 1px solid #ddd; }
+th { background: #f3f3f3; }
+.failed { color: #a00; font-weight: bold; }
+.ok { color: #075; }
+.params { font-size: .9em; color: #444; }
+.links a { margin-right: .6rem; white-space: nowrap; }
+.none { color: #888; }
+"""
+
+
+def _text(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _parameters(entry: Mapping[str, Any]) -> str:
+    meta = entry.get("meta") or {}
+    shown = meta.get("parameters")
+    if not isinstance(shown, Mapping):
+        shown = {k: v for k, v in (entry.get("parameters") or {}).items() if v not in ("", None)}
+    return "<br>".join(f"{_text(k)}: {_text(v)}" for k, v in shown.items()) or "—"
+
+
+def _links(entry: Mapping[str, Any], out_dir: Path) -> str:
+    outputs = entry.get("outputs") or {}
+    links = [
+        f'<a href="{_text(outputs[kind])}">{label}</a>'
+        for kind, label in LINKS
+        if isinstance(outputs.get(kind), str) and (out_dir / outputs[kind]).is_file()
+    ]
+    return "".join(links) or '<span class="none">no output</span>'
+
+
+def _status(entry: Mapping[str, Any]) -> str:
+    meta = entry.get("meta") or {}
+    if entry.get("status") != "ok":
+        first = (entry.get("errors") or ["failed"])[0].splitlines()[0]
+        return f'<span class="failed">build failed</span><br>{_text(first)}'
+    own = meta.get("status")
+    notes = "".join(f"<br>{_text(n)}" for n in entry.get("notes") or [])
+    return f'<span class="ok">built</span>{"<br>" + _text(own) if own else ""}{notes}'
+
+
+def render_index(manifest: Manifest) -> str:
+    """The landing page for the manifest's folder, as HTML text."""
+    out_dir = manifest.out_dir
+    rows = []
+    for stem, entry in sorted(
+        manifest.reports.items(),
+        key=lambda item: (str((item[1].get("meta") or {}).get("title") or item[0]), item[0]),
+    ):
+        meta = entry.get("meta") or {}
+        verification = meta.get("verification") or "not stated by the report"
+        rows.append(
+            "<tr>"
+            f"<td>{_text(meta.get('title') or stem)}<br><code>{_text(stem)}</code></td>"
+            f'<td class="params">{_parameters(entry)}</td>'
+            f"<td>{_text(meta.get('period') or '—')}</td>"
+            f"<td>{_status(entry)}</td>"
+            f'<td class="links">{_links(entry, out_dir)}</td>'
+            f"<td>{_text(entry.get('finished') or '')}</td>"
+            f"<td>{_text(verification)}</td>"
+            "</tr>"
+        )
+    count = len(rows)
+    body = "\n".join(rows) or '<tr><td colspan="7" class="none">No reports yet.</td></tr>'
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="sceptre-analysis {_text(__version__)}">
+<title>Reports</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>Reports</h1>
+<p class="sub">{count} report{"" if count == 1 else "s"} in this folder, from its build manifest.
+Checked, cited tallies from police knife-crime weeks of action.</p>
+<table>
+<thead><tr><th scope="col">Report</th><th scope="col">Parameters</th><th scope="col">Period</th>
+<th scope="col">Status</th><th scope="col">Files</th><th scope="col">Built (UTC)</th>
+<th scope="col">Data verification</th></tr></thead>
+<tbody>
+{body}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def write_index(out_dir: Path, manifest: Manifest | None = None) -> Path:
+    """Write ``index.html`` for the folder's reports (atomically)."""
+    manifest = manifest or Manifest.load(out_dir)
+    return write_atomic(Path(out_dir) / INDEX_NAME, render_index(manifest))

@@ -1,0 +1,265 @@
+"""The prose blocks of the reports: the lede, the source check's overview, the findings.
+
+Prose is written from :class:`~sceptre_analysis.figures.Figure` objects, so every hedge the
+source printed is kept ("over 9,639 knives"), a total is followed by its parts as its
+breakdown, never listed beside them, and per-day rates appear only where ``per_day`` says
+they mean something. Each figure is wrapped in ``<span class="figure" data-measure=...>``
+and each breakdown in ``<span class="breakdown" data-of=...>`` so tests can check the
+structure of the words, not their wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from markupsafe import Markup
+
+from .figures import WHOLE_LIST, Citations, Figure, Period, finding_id, number_text
+from .narrative import join_words, spell_small
+from .roles import Roles
+from .tables import cite_cell, per_day_text
+
+__all__ = [
+    "FINDING_KINDS",
+    "check_overview_html",
+    "findings_html",
+    "item_text",
+    "lede_html",
+]
+
+FINDING_KINDS = {
+    "conflict": "Contradictions",
+    "scope": "Lists whose scope is doubtful",
+}
+"""Reconciliation statuses shown as findings, with the heading each group gets."""
+
+
+def _lower(label: str) -> str:
+    """ "Knives seized by officers" -> "knives seized by officers" (acronyms kept)."""
+    if len(label) > 1 and label[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def item_text(figure: Figure, *, as_part: bool = False) -> str:
+    """A figure as a list item: "over 9,639 knives", "936 knives seized by officers",
+    "cash seized of £1,940", "an increase of 14% in knives seized (compared with ...)"."""
+    role = figure.role
+    label = _lower(role.label)
+    if figure.claim.is_change:
+        text = f"{figure.number} in {label}"
+        if figure.compared_with:
+            text += f" compared with {figure.compared_with}"
+        return text
+    if role.kind in {"count", "duration"}:
+        return f"{figure.number} {label}"
+    return f"{label} of {figure.number}"
+
+
+def _span(figure: Figure, text: str) -> Markup:
+    span = Markup("<span class='figure' data-measure='{}'>{}</span>").format(figure.measure, text)
+    if figure.status == "disputed" and figure.finding:
+        span += Markup(" (<a class='status disputed' href='#{}'>disputed</a>)").format(
+            figure.finding
+        )
+    return span
+
+
+def _family(figure: Figure, here: dict[str, Figure], roles: Roles, *, as_part: bool = False):
+    """A figure followed by its breakdown: "over 9,639 knives (of which 936 ... and 8,703 ...)"."""
+    text = _span(figure, item_text(figure, as_part=as_part))
+    parts = [m for m in roles.order(here) if roles.nearest(m, here) == figure.measure]
+    if not parts:
+        return text
+    lead = "of which" if roles.complete(figure.measure, parts) else "including"
+    inner = join_words([str(_family(here[p], here, roles, as_part=True)) for p in parts])
+    return text + Markup(" <span class='breakdown' data-of='{}'>({} {})</span>").format(
+        figure.measure, lead, Markup(inner)
+    )
+
+
+def _families(figures: Iterable[Figure], roles: Roles) -> dict[str, list[Markup]]:
+    """Root figures with their breakdowns, grouped by category in measures.csv order."""
+    here = {f.measure: f for f in figures}
+    grouped: dict[str, list[Markup]] = {}
+    for measure, depth in roles.tree(here):
+        if depth == 0:
+            figure = here[measure]
+            grouped.setdefault(figure.role.category, []).append(_family(figure, here, roles))
+    return grouped
+
+
+def lede_html(
+    figures: list[Figure], roles: Roles, *, operation: str, agency: str, period: Period
+) -> Markup:
+    """The opening paragraph: what the sources record, hedges kept, totals with their parts."""
+    results = [f for f in figures if f.is_result]
+    left_out = [f for f in figures if f.doubtful_scope and not f.role.is_duration]
+    areas = list(dict.fromkeys(f.area for f in results))
+    sentences: list[Markup] = []
+    opening = f"For the {period.wording} of {operation} ({period.text})"
+    if not results:
+        sentences.append(
+            Markup("{}, the sources give no undisputed figures for {}.").format(opening, agency)
+        )
+    for index, area in enumerate(areas):
+        grouped = _families([f for f in results if f.area == area], roles)
+        lists = [Markup(join_words([str(m) for m in items])) for items in grouped.values()]
+        where = Markup("{}, {}").format(agency, area)
+        if index == 0:
+            first = Markup("{}, the sources record for {}: {}.").format(opening, where, lists[0])
+        else:
+            first = Markup("For {} they record {}.").format(where, lists[0])
+        sentences.append(first)
+        later = [str(m) for items in list(grouped.values())[1:] for m in items]
+        if later:
+            sentences.append(Markup("They also record {}.").format(Markup(join_words(later))))
+        here = {f.measure: f for f in results if f.area == area}
+        rates = [
+            (per_day_text(here[measure]), here[measure])
+            for measure, depth in roles.tree(here)
+            if depth == 0 and per_day_text(here[measure])
+        ]
+        if rates:
+            days = spell_small(rates[0][1].period.days or 0)
+            words = join_words([f"{rate} {_lower(f.role.label)}" for rate, f in rates])
+            sentences.append(Markup("Over the {} days that is {} a day.").format(days, words))
+    if left_out:
+        findings = list(dict.fromkeys(f.finding for f in left_out))
+        links = Markup(", ").join(
+            Markup("<a href='#{}'>{}</a>").format(
+                anchor,
+                join_words([_lower(f.role.label) for f in left_out if f.finding == anchor]),
+            )
+            for anchor in findings
+        )
+        sentences.append(
+            Markup("Figures from a list whose scope is doubtful are left out ({}).").format(links)
+        )
+    statuses = ("confirmed", "single source", "not verified", "disputed")
+    counts = {s: sum(1 for f in results if f.status == s) for s in statuses}
+    notes = []
+    if counts["confirmed"]:
+        n = counts["confirmed"]
+        notes.append(
+            f"{spell_small(n)} {'is' if n == 1 else 'are'} confirmed by two or more independent "
+            "sources"
+        )
+    if counts["single source"]:
+        n = counts["single source"]
+        notes.append(f"{spell_small(n)} {'comes' if n == 1 else 'come'} from a single source")
+    if counts["not verified"]:
+        n = counts["not verified"]
+        notes.append(
+            f"{spell_small(n)} {'is' if n == 1 else 'are'} not verified (no saved copy of the "
+            "source to check the quote against)"
+        )
+    if counts["disputed"]:
+        n = counts["disputed"]
+        notes.append(f"{spell_small(n)} {'is' if n == 1 else 'are'} disputed")
+    if notes and results:
+        sentences.append(Markup("Of these figures, {}.").format(join_words(notes)))
+    return Markup("<p class='lede'>{}</p>").format(Markup(" ").join(sentences))
+
+
+def _claim_lines(rec_row: dict, claims: pd.DataFrame) -> list[dict]:
+    lines = set(int(x) for x in (rec_row.get("lines") or []))
+    return [r for r in claims.to_dict("records") if int(r["line"]) in lines]
+
+
+def findings_html(
+    rec: pd.DataFrame,
+    claims: pd.DataFrame,
+    citations: Citations,
+    *,
+    heading_level: int = 3,
+    grouped: bool = False,
+    roles: Roles | None = None,
+) -> Markup:
+    """Each contradiction or doubtful scope as a titled section with an anchor.
+
+    ``grouped`` puts the findings under one heading per kind (the source check); the
+    claims each finding rests on cite their sources, so the Sources list names them.
+    """
+    problems = rec[rec["status"].isin(list(FINDING_KINDS))]
+    if problems.empty:
+        return Markup("<p>No contradictions among these claims.</p>")
+    blocks: list[Markup] = []
+    level = heading_level + (1 if grouped else 0)
+    for kind, title in FINDING_KINDS.items():
+        rows = problems[problems["status"] == kind].to_dict("records")
+        if not rows:
+            continue
+        if grouped:
+            blocks.append(Markup("<h{l}>{t}</h{l}>").format(l=heading_level, t=title))
+        for row in rows:
+            anchor = finding_id(row["agency"], row["area"], row["measure"])
+            if kind == "scope":
+                label = str(row["label"])
+                heading = Markup("Scope: {}").format(label[:1].upper() + label[1:])
+                used = ""
+            else:
+                heading = Markup("{} — {} ({})").format(row["label"], row["agency"], row["area"])
+                role = roles.get(str(row["measure"])) if roles is not None else None
+                chosen = row.get("chosen")
+                used = (
+                    Markup("The reports use {}. ").format(number_text(role)(float(chosen)))
+                    if chosen is not None and not pd.isna(chosen)
+                    else ""
+                )
+            cited = Markup("; ").join(
+                cite_cell(citations, str(c["source_id"]), [int(c["line"])])
+                for c in _claim_lines(row, claims)
+            )
+            blocks.append(
+                Markup(
+                    "<section class='finding' id='{anchor}'><h{l}>{heading}</h{l}>"
+                    "<p>{explanation}</p><p class='claims'><strong>Claims:</strong> {cited}</p>"
+                    "<p class='decision'><strong>Decision:</strong> {used}{reason}</p></section>"
+                ).format(
+                    anchor=anchor,
+                    l=level,
+                    heading=heading,
+                    explanation=row["explanation"],
+                    cited=cited or "–",
+                    used=used,
+                    reason=row["reason"],
+                )
+            )
+    return Markup("").join(blocks)
+
+
+def check_overview_html(
+    operation: str, period: Period, claims: pd.DataFrame, rec: pd.DataFrame
+) -> Markup:
+    """Opening paragraph of the source check: how many claims, sources and problems."""
+    n_sources = claims["source_id"].nunique()
+    conflicts = int((rec["status"] == "conflict").sum())
+    scopes = int(((rec["status"] == "scope") & (rec["measure"] == WHOLE_LIST)).sum())
+    problems = []
+    if conflicts:
+        problems.append(
+            f"{spell_small(conflicts)} figure{'s' if conflicts != 1 else ''} on which the "
+            "sources contradict each other"
+        )
+    if scopes:
+        problems.append(
+            f"{spell_small(scopes)} list{'s' if scopes != 1 else ''} whose stated scope does "
+            "not fit its figures"
+        )
+    text = (
+        f"For the {period.wording} of {operation} ({period.text}), the data holds "
+        f"{len(claims):,} claim{'s' if len(claims) != 1 else ''} from {spell_small(n_sources)} "
+        f"source{'s' if n_sources != 1 else ''}. "
+    )
+    text += (
+        f"Reconciliation finds {join_words(problems)}. "
+        if problems
+        else "Reconciliation finds no contradictions. "
+    )
+    text += (
+        "Where sources disagree, the reports use the agency's own release over a secondary "
+        "article, and an exact figure over a hedged one."
+    )
+    return Markup("<p class='lede'>{}</p>").format(text)

@@ -1,0 +1,313 @@
+"""Check 6: dates, against weekday names, stated lengths, the national week and each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from sceptre_analysis.narrative import spell_small
+
+from .base import Analysis, join_words
+from .model import Finding, month_names, weekday_names
+
+__all__ = ["RULE", "dates"]
+
+RULE = (
+    "A period must match the weekday names and the length a source gives for it, a force's "
+    "week must be the national week of that month when the force took part in it, sources "
+    "must agree on the dates of the same week (claims whose periods overlap are compared "
+    "even when their dates differ), and a source cannot publish results before the period ends."
+)
+
+_DAYS = "|".join(weekday_names())
+_MONTHS = "|".join(sorted(month_names(), key=len, reverse=True))
+_WEEKDAY_DATE = re.compile(
+    rf"\b(?P<weekday>{_DAYS})\b,?\s+(?:the\s+)?"
+    rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?(?P<month>{_MONTHS})\b)?"
+    rf"|(?P<month2>{_MONTHS})\s+(?P<day2>\d{{1,2}})\b)",
+    re.IGNORECASE,
+)
+#: The usual length of an operation's weeks is known from this many weeks with exact dates.
+USUAL_LENGTH_MIN_WEEKS = 3
+
+
+def dates(a: Analysis) -> list[Finding]:
+    return (
+        _weekdays(a)
+        + _lengths(a)
+        + _usual_length(a)
+        + _disagreeing(a)
+        + _national_week(a)
+        + _published_early(a)
+    )
+
+
+def _period(a: Analysis, start: object, end: object) -> str:
+    text = a.ctx.period_text(start, end)
+    if pd.notna(start) and pd.notna(end):
+        days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+        text += f" ({days} days)"
+    return text
+
+
+def _place(row: pd.Series) -> dict[str, object]:
+    return {
+        "operation": str(row["operation"]),
+        "week": row["cluster_week"],
+        "agency": str(row["agency"]),
+        "area": str(row["area"]),
+    }
+
+
+def _weekdays(a: Analysis) -> list[Finding]:
+    c = a.claims
+    findings = []
+    names = weekday_names()
+    months = month_names()
+    for column in ("period_stated", "quote"):
+        texts = c[c[column].str.contains(_DAYS, case=False, regex=True)]
+        seen: set[tuple[str, str]] = set()
+        for _, row in texts.iterrows():
+            text = str(row[column])
+            if (row["source_id"], text) in seen:
+                continue
+            seen.add((row["source_id"], text))
+            problems = []
+            for m in _WEEKDAY_DATE.finditer(text):
+                day = int(m.group("day") or m.group("day2"))
+                month_name = m.group("month") or m.group("month2")
+                start, end = row["period_start"], row["period_end"]
+                anchor = start if pd.notna(start) else row["published"]
+                if pd.isna(anchor):
+                    continue
+                anchor = pd.Timestamp(anchor)
+                if month_name:
+                    month = months[month_name.lower()]
+                elif pd.notna(end) and pd.Timestamp(end).day == day:
+                    month = pd.Timestamp(end).month
+                else:
+                    month = anchor.month
+                year = anchor.year
+                if pd.notna(end) and month < anchor.month:
+                    year = pd.Timestamp(end).year
+                try:
+                    date = dt.date(year, month, day)
+                except ValueError:
+                    continue
+                named = names[m.group("weekday").lower()]
+                if date.weekday() != named:
+                    problems.append(
+                        f"“{m.group(0)}”: {a.ctx.date_text(date)} was a "
+                        f"{date.strftime('%A')}, not a {m.group('weekday').capitalize()}"
+                    )
+            if problems:
+                findings.append(
+                    Finding(
+                        kind="weekday_mismatch",
+                        check="dates",
+                        severity="conflict",
+                        explanation=f"{row['publisher']} (line {row['line']}) writes "
+                        + "; ".join(problems)
+                        + ".",
+                        decision=(
+                            "The reports keep the period as recorded, "
+                            f"{_period(a, row['period_start'], row['period_end'])}; check the "
+                            "source's dates."
+                        ),
+                        claims=a.refs(c.loc[[row.name]]),
+                        **_place(row),
+                    )
+                )
+    return findings
+
+
+def _lengths(a: Analysis) -> list[Finding]:
+    c = a.claims
+    c = c[(c["unit_kind"] == "duration") & c["exact"] & c["period_start"].notna()]
+    c = c[c["period_kind"].isin(["exact"])]
+    days = (c["period_end"] - c["period_start"]).dt.days + 1
+    findings = []
+    for _, row in c[c["value"] != days].iterrows():
+        n = (row["period_end"] - row["period_start"]).days + 1
+        findings.append(
+            Finding(
+                kind="length_vs_dates",
+                check="dates",
+                severity="conflict",
+                explanation=(
+                    f"{row['publisher']} (line {row['line']}) gives a "
+                    f"{spell_small(int(row['value']))}-day operation (“{row['quote']}”), but "
+                    f"{a.ctx.period_text(row['period_start'], row['period_end'])} is "
+                    f"{spell_small(n)} days counting both ends."
+                ),
+                decision=f"The reports use the dates: {n} days.",
+                claims=a.refs(c.loc[[row.name]]),
+                measure=str(row["measure"]),
+                chosen=float(n),
+                **_place(row),
+            )
+        )
+    return findings
+
+
+def _periods(c: pd.DataFrame) -> pd.DataFrame:
+    """One row per (cluster, agency, source, period) with exact dates."""
+    exact = c[(c["period_kind"] == "exact") & c["period_start"].notna() & c["period_end"].notna()]
+    return exact.drop_duplicates(["cluster", "agency", "source_id", "period_start", "period_end"])
+
+
+def _usual_length(a: Analysis) -> list[Finding]:
+    periods = _periods(a.claims)
+    if periods.empty:
+        return []
+    periods = periods.assign(days=(periods["period_end"] - periods["period_start"]).dt.days + 1)
+    per_week = periods.groupby(["operation", "cluster"])["days"].agg(lambda s: s.mode().iloc[0])
+    findings = []
+    for operation, lengths in per_week.groupby(level=0):
+        if len(lengths) < USUAL_LENGTH_MIN_WEEKS:
+            continue
+        counts = lengths.value_counts()
+        usual, held = int(counts.index[0]), int(counts.iloc[0])
+        if held * 2 <= len(lengths):
+            continue
+        odd = periods[(periods["operation"] == operation) & (periods["days"] != usual)]
+        for (_, start, end), rows in odd.groupby(["source_id", "period_start", "period_end"]):
+            row = rows.iloc[0]
+            findings.append(
+                Finding(
+                    kind="unusual_length",
+                    check="dates",
+                    severity="caution",
+                    explanation=(
+                        f"{row['publisher']} puts {operation} on {_period(a, start, end)}, but "
+                        f"{held} of its {len(lengths)} weeks with dates run {usual} days: the "
+                        "dates may be a day off."
+                    ),
+                    decision="The reports keep the source's dates; check them.",
+                    claims=a.refs(rows.head(1)),
+                    **_place(row),
+                )
+            )
+    return findings
+
+
+def _best_period(rows: pd.DataFrame) -> pd.DataFrame:
+    """Periods ranked: most independent releases, then a primary source, then earliest."""
+    ranked = rows.groupby(["period_start", "period_end"]).agg(
+        votes=("release", "nunique"), primary=("primary", "any")
+    )
+    return ranked.reset_index().sort_values(
+        ["votes", "primary", "period_start"], ascending=[False, False, True]
+    )
+
+
+def _disagreeing(a: Analysis) -> list[Finding]:
+    periods = _periods(a.claims)
+    counts = periods.groupby(["cluster", "agency"])["period_start"].transform("nunique") + (
+        periods.groupby(["cluster", "agency"])["period_end"].transform("nunique")
+    )
+    findings = []
+    for _, rows in periods[counts > 2].groupby(["cluster", "agency"]):
+        ranked = _best_period(rows)
+        best = ranked.iloc[0]
+        said = [
+            f"{r.publisher} (line {int(r.line)}) {_period(a, r.period_start, r.period_end)}"
+            for r in rows.sort_values("line")
+            .drop_duplicates(["source_id", "period_start"])
+            .itertuples()
+        ]
+        row = rows.iloc[0]
+        findings.append(
+            Finding(
+                kind="dates_disagree",
+                check="dates",
+                severity="conflict",
+                explanation=(
+                    f"Sources put the {row['agency']}'s {row['operation']} week on different "
+                    f"dates: {join_words(said)}."
+                ),
+                decision=(
+                    f"The reports use {_period(a, best['period_start'], best['period_end'])}, "
+                    f"the dates {int(best['votes'])} independent source(s) give"
+                    + (" including a primary source" if best["primary"] else "")
+                    + "; the claims are compared as one week."
+                ),
+                claims=a.refs(rows.drop_duplicates(["source_id", "period_start"])),
+                **_place(row),
+            )
+        )
+    return findings
+
+
+def _national_week(a: Analysis) -> list[Finding]:
+    periods = _periods(a.claims)
+    if periods.empty:
+        return []
+    periods = periods.assign(month=periods["period_start"].dt.to_period("M"))
+    national = periods[periods["akind"] == "national"]
+    forces = periods[periods["akind"] == "force"]
+    findings = []
+    for (operation, month), rows in national.groupby(["operation", "month"]):
+        best = _best_period(rows).iloc[0]
+        odd = forces[
+            (forces["operation"] == operation)
+            & (forces["month"] == month)
+            & (
+                (forces["period_start"] != best["period_start"])
+                | (forces["period_end"] != best["period_end"])
+            )
+        ]
+        for _, group in odd.groupby(["agency", "source_id", "period_start", "period_end"]):
+            row = group.iloc[0]
+            findings.append(
+                Finding(
+                    kind="period_vs_national_week",
+                    check="dates",
+                    severity="caution",
+                    explanation=(
+                        f"{row['publisher']} (line {row['line']}) puts the {row['agency']}'s "
+                        f"week on {_period(a, row['period_start'], row['period_end'])}, but "
+                        f"the national {operation} week of that month ran "
+                        f"{_period(a, best['period_start'], best['period_end'])}."
+                    ),
+                    decision=(
+                        "The reports keep the force's figures with the national week they "
+                        "overlap; check whether the force's dates are its own or a mistake."
+                    ),
+                    claims=a.refs(group.head(1)),
+                    **_place(row),
+                )
+            )
+    return findings
+
+
+def _published_early(a: Analysis) -> list[Finding]:
+    c = a.claims
+    early = c[
+        c["published"].notna()
+        & c["period_end"].notna()
+        & (c["period_kind"] == "exact")
+        & (c["published"] < c["period_end"])
+    ]
+    findings = []
+    for _, rows in early.groupby(["source_id", "period_end"]):
+        row = rows.iloc[0]
+        findings.append(
+            Finding(
+                kind="published_before_end",
+                check="dates",
+                severity="caution",
+                explanation=(
+                    f"{row['publisher']} was published on {a.ctx.date_text(row['published'])}, "
+                    f"before the period it reports ends "
+                    f"({_period(a, row['period_start'], row['period_end'])}): its figures are "
+                    "partial or its dates are wrong."
+                ),
+                decision="The reports keep these figures but prefer later, complete ones.",
+                claims=a.refs(rows.head(3)),
+                **_place(row),
+            )
+        )
+    return findings

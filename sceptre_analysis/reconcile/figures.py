@@ -1,0 +1,353 @@
+"""Which figure the reports use for each thing the sources count, and why.
+
+A *figure* is one measure for one agency and area in one cluster of overlapping periods. Its
+claims are ranked, best first, by these rules (the RULE of check 1):
+
+1. a primary source (a police or NPCC release) before press coverage;
+2. an exact figure before a hedged one;
+3. the value stated by more *independent* sources (copies of one release count once);
+4. the newest publication, only as the last tie-break.
+
+A total that no source states exactly is computed from its parts' chosen figures and labelled
+as computed from their lines. All of it is column-wise: sorts and group-bys, no pairs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .model import Context
+
+__all__ = ["GROUP", "choose", "overlaps", "significant_digits"]
+
+#: What makes claims "the same figure".
+GROUP = ["cluster", "agency", "area_key", "measure", "is_change"]
+#: A rounder figure within this share of the body's figure is its headline form.
+HEADLINE_CLOSENESS = 0.1
+
+
+def significant_digits(values: pd.Series) -> pd.Series:
+    """1002 -> 4, 1000 -> 1, 280 -> 2, 0.2 -> 1: how precise a whole figure is written."""
+    unique = pd.Series(values.dropna().unique())
+
+    def digits(v: float) -> int:
+        if not float(v).is_integer():
+            return len(f"{v:g}".replace(".", "").replace("-", "").lstrip("0"))
+        text = str(abs(int(v))).rstrip("0")
+        return max(len(text), 1)
+
+    table = dict(zip(unique, unique.map(digits), strict=True))
+    return values.map(table).fillna(0).astype(int)
+
+
+def overlaps(
+    lo1: pd.Series, hi1: pd.Series, lo1_open, hi1_open, lo2, hi2, lo2_open, hi2_open
+) -> pd.Series:
+    """Whether two intervals (column-wise) share a value; open ends touching do not count."""
+    separate = (hi1 < lo2) | (hi2 < lo1)
+    touch_a = (hi1 == lo2) & (np.asarray(hi1_open) | np.asarray(lo2_open))
+    touch_b = (hi2 == lo1) & (np.asarray(hi2_open) | np.asarray(lo1_open))
+    point = (lo1 == hi1) & (lo2 == hi2)
+    return ~(separate | ((touch_a | touch_b) & ~(point & (lo1 == lo2))))
+
+
+def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(claims with their figure's group and verdicts, one row per figure with its choice)."""
+    c = ctx.results.copy()
+    if c.empty:
+        return c.assign(group=pd.Series(dtype=int)), pd.DataFrame()
+    c["group"] = c.groupby(GROUP, sort=True, observed=True).ngroup()
+    c["digits"] = significant_digits(c["value"])
+    _mark_leads(c)
+    from .scope import suspect_lists  # the scope check's rule, applied before choosing
+
+    ctx.suspects = suspect_lists(c)
+    c["misscoped"] = False
+    if len(ctx.suspects):
+        lists = pd.MultiIndex.from_frame(
+            ctx.suspects[["cluster", "agency", "area_key", "source_id"]]
+        )
+        c["misscoped"] = pd.MultiIndex.from_frame(
+            c[["cluster", "agency", "area_key", "source_id"]]
+        ).isin(lists)
+    exact_votes = (
+        c[c["exact"] & ~c["lead"] & ~c["misscoped"]]
+        .groupby(["group", "value"])["release"]
+        .nunique()
+        .rename("votes")
+    )
+    c["votes"] = (
+        pd.MultiIndex.from_frame(c[["group", "value"]]).map(exact_votes.to_dict()).fillna(0)
+    )
+    c["votes"] = np.where(c["exact"] & ~c["lead"], c["votes"], 0).astype(int)
+    c["derived"] = False
+    candidates = _ranked(c)
+    chosen = candidates.drop_duplicates("group")
+    derived = _derived(ctx, c, chosen)
+    if not derived.empty:
+        both = pd.concat([chosen, derived], ignore_index=True)
+        chosen = _ranked(both).drop_duplicates("group")
+    chosen = chosen.set_index("group")
+    # Each claim against its figure's choice.
+    for name in ("lo", "hi", "lo_open", "hi_open", "value", "release", "source_id", "derived"):
+        c["chosen_" + name] = c["group"].map(chosen[name])
+    c["fits"] = overlaps(
+        c["lo"],
+        c["hi"],
+        c["lo_open"],
+        c["hi_open"],
+        c["chosen_lo"],
+        c["chosen_hi"],
+        c["chosen_lo_open"].astype(bool),
+        c["chosen_hi_open"].astype(bool),
+    )
+    figures = _figures(ctx, c, chosen)
+    return c, figures
+
+
+def _mark_leads(c: pd.DataFrame) -> None:
+    """``lead``: a headline or lead form of a figure the same source gives in its body.
+
+    The body figure of a source is its most precisely written exact claim; another claim of
+    the same source and figure is its lead when it is in the title, or written rounder and
+    within :data:`HEADLINE_CLOSENESS` of it.
+    """
+    exact = c[c["exact"]].sort_values(
+        ["group", "source_id", "digits", "line"], ascending=[True, True, False, False]
+    )
+    body = exact.drop_duplicates(["group", "source_id"]).set_index(["group", "source_id"])
+    key = pd.MultiIndex.from_frame(c[["group", "source_id"]])
+    c["body_value"] = body["value"].reindex(key).to_numpy()
+    c["body_line"] = body["line"].reindex(key).to_numpy()
+    c["body_digits"] = body["digits"].reindex(key).to_numpy()
+    has_body = c["body_value"].notna() & (c["line"] != c["body_line"])
+    rounder = (c["digits"] < c["body_digits"]) & (
+        (c["value"] - c["body_value"]).abs() <= HEADLINE_CLOSENESS * c["body_value"].abs()
+    )
+    c["lead"] = has_body & (c["value"] != c["body_value"]) & (c["headline"] | rounder)
+
+
+def _ranked(c: pd.DataFrame) -> pd.DataFrame:
+    """Claims sorted best first within each figure (see the module's rules)."""
+    return (
+        c.assign(_newest=c["published"].fillna(pd.Timestamp.min))
+        .sort_values(
+            ["group", "misscoped", "primary", "exact", "lead", "votes", "_newest", "line"],
+            ascending=[True, True, False, False, True, False, False, True],
+            kind="stable",
+        )
+        .drop(columns="_newest")
+    )
+
+
+def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    """Totals computed from their parts' chosen exact figures, one per figure at most."""
+    if not ctx.decompositions:
+        return pd.DataFrame()
+    place = ["cluster", "agency", "area_key"]
+    exact = chosen[chosen["exact"] & ~chosen["is_change"] & ~chosen["misscoped"]]
+    rows = []
+    done: set[tuple] = set()
+    for total, options in ctx.decompositions.items():
+        for parts in options:
+            got = exact[exact["measure"].isin(parts)]
+            if got.empty:
+                continue
+            counted = got.groupby(place, observed=True).agg(
+                n=("measure", "nunique"),
+                value=("value", "sum"),
+                primary=("primary", "all"),
+                published=("published", "max"),
+                lines=("line", lambda s: tuple(sorted(int(x) for x in s))),
+                first=("group", "first"),
+            )
+            complete = counted[counted["n"] == len(parts)]
+            for key, row in complete.iterrows():
+                if (*key, total) in done:
+                    continue
+                done.add((*key, total))
+                here = got[
+                    (got["cluster"] == key[0])
+                    & (got["agency"] == key[1])
+                    & (got["area_key"] == key[2])
+                ].set_index("measure")
+                template = c[c["group"] == row["first"]].iloc[0].copy()
+                template["measure"] = total
+                template["value"] = row["value"]
+                template["value_high"] = np.nan
+                template["lo"] = template["hi"] = row["value"]
+                template["lo_open"] = template["hi_open"] = False
+                template["meaning"] = "exact"
+                template["exact"] = True
+                template["qualifier"] = ""
+                template["primary"] = bool(row["primary"])
+                template["published"] = row["published"]
+                template["lead"] = False
+                template["headline"] = False
+                template["votes"] = 0
+                template["derived"] = True
+                template["misscoped"] = False
+                sources = set(here["source_id"])
+                template["source_id"] = sources.pop() if len(sources) == 1 else "computed"
+                template["release"] = "computed"
+                template["publisher"] = "computed"
+                template["quote"] = ""
+                template["line"] = -1
+                template["from_lines"] = row["lines"]
+                template["basis"] = " + ".join(
+                    ctx.figure(float(v), m) for m, v in here.reindex(list(parts))["value"].items()
+                )
+                template["figure"] = ctx.figure(row["value"], total)
+                rows.append(template)
+    if not rows:
+        return pd.DataFrame()
+    derived = pd.DataFrame(rows)
+    groups = c.drop_duplicates("group").set_index(GROUP)["group"]
+    key = pd.MultiIndex.from_frame(derived[GROUP])
+    derived["group"] = groups.reindex(key).to_numpy()
+    # a total nobody states still gets a figure of its own
+    missing = derived["group"].isna()
+    if missing.any():
+        start = int(c["group"].max()) + 1
+        derived.loc[missing, "group"] = np.arange(start, start + int(missing.sum()))
+    derived["group"] = derived["group"].astype(int)
+    return derived
+
+
+def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    """One row per figure: the choice, the claims, and the reason in words."""
+    c = c.assign(
+        _cited=c["figure"] + " (" + c["publisher"] + ", line " + c["line"].astype(str) + ")"
+    )
+    by = c.groupby("group", sort=True)
+    agg = by.agg(
+        claims=("figure", "size"),
+        n_sources=("source_id", "nunique"),
+        n_releases=("release", "nunique"),
+        lines=("line", lambda s: sorted(int(x) for x in s)),
+        misscoped=("misscoped", "all"),
+    )
+    agg["claims"] = by["_cited"].agg("; ".join)
+    agreeing = (
+        c[c["fits"] & (c["release"] != c["chosen_release"])].groupby("group")["release"].nunique()
+    )
+    disagreeing = (
+        c[~c["fits"] & ~c["lead"] & (c["release"] != c["chosen_release"])]
+        .groupby("group")["release"]
+        .nunique()
+    )
+    f = chosen.copy()
+    f["group"] = f.index
+    f = f.drop(columns=["misscoped"]).join(agg, how="left")
+    f["misscoped"] = f["misscoped"].fillna(False).astype(bool)
+    f["agreeing"] = agreeing.reindex(f.index).fillna(0).astype(int)
+    f["disagreeing"] = disagreeing.reindex(f.index).fillna(0).astype(int)
+    f["claims"] = f["claims"].fillna("")
+    f["lines"] = [list(x) if isinstance(x, list) else [] for x in f["lines"]]
+    f["derived"] = f["derived"].astype(bool)
+    if "basis" not in f.columns:
+        f["basis"] = ""
+    f["basis"] = f["basis"].fillna("")
+    if "from_lines" not in f.columns:
+        f["from_lines"] = None
+    f["chosen_lines"] = [
+        list(src) if derived and isinstance(src, tuple) else ([int(line)] if line >= 0 else [])
+        for derived, src, line in zip(f["derived"], f["from_lines"], f["line"], strict=True)
+    ]
+    f["chosen_line"] = f["line"].where(f["line"] >= 0)
+    f["chosen"] = f["value"]
+    f["chosen_figure"] = f["figure"]
+    f["label"] = f["measure"].map(ctx.label)
+    f["week"] = f["cluster_week"]
+    f["reason"] = _reasons(ctx, f)
+    f["status"] = "consistent"
+    f["explanation"] = np.where(
+        f["n_releases"].fillna(0) <= 1,
+        "Single source ("
+        + f["publisher"].where(~f["derived"], "computed")
+        + "); nothing to compare.",
+        f["n_releases"].fillna(0).astype(int).astype(str)
+        + " independent sources agree on "
+        + f["figure"]
+        + ".",
+    )
+    held = (
+        c[c["fits"] & ~c["exact"]]
+        .drop_duplicates(["group", "figure"])
+        .groupby("group")["figure"]
+        .agg(lambda s: "; ".join(f"“{x}”" for x in s))
+    )
+    held = held.reindex(f.index)
+    computed = f["derived"] & held.notna()
+    f.loc[computed, "explanation"] = (
+        "No source states it exactly: computed from "
+        + f.loc[computed, "basis"]
+        + "; "
+        + held[computed]
+        + " holds for it."
+    )
+    f["kinds"] = [[] for _ in range(len(f))]
+    columns = [
+        "group",
+        "operation",
+        "week",
+        "period_start",
+        "period_end",
+        "agency",
+        "area",
+        "area_key",
+        "measure",
+        "label",
+        "unit",
+        "status",
+        "kinds",
+        "claims",
+        "explanation",
+        "chosen",
+        "chosen_figure",
+        "qualifier",
+        "meaning",
+        "chosen_source",
+        "chosen_line",
+        "chosen_lines",
+        "derived",
+        "basis",
+        "reason",
+        "lines",
+        "n_sources",
+        "n_releases",
+        "verified",
+        "misscoped",
+    ]
+    f = f.rename(columns={"source_id": "chosen_source"})
+    return f[columns].reset_index(drop=True)
+
+
+def _reasons(ctx: Context, f: pd.DataFrame) -> pd.Series:
+    """Why this claim was chosen, in the order of the rules that decided it."""
+    who = np.where(
+        f["derived"],
+        "Computed from "
+        + f["basis"]
+        + " (lines "
+        + f["chosen_lines"].map(lambda x: ", ".join(map(str, x)))
+        + ")",
+        np.where(
+            f["primary"],
+            "A primary source (" + f["publisher"] + ")",
+            "Press coverage only (" + f["publisher"] + ", secondary)",
+        ),
+    )
+    what = np.where(f["exact"], ", an exact figure", ", a hedged figure (no exact one is stated)")
+    votes = np.where(
+        f["votes"] > 1,
+        "; stated by " + f["votes"].astype(str) + " independent sources",
+        "",
+    )
+    against = np.where(
+        f["disagreeing"] > 0,
+        "; preferred over " + f["disagreeing"].astype(str) + " disagreeing source(s)",
+        "",
+    )
+    return pd.Series(who, index=f.index) + what + votes + against + "."

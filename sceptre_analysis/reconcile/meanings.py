@@ -1,0 +1,110 @@
+"""Check 5: one number given two meanings, within a source or echoed across forces."""
+
+from __future__ import annotations
+
+from .base import Analysis, join_words
+from .model import Finding
+
+__all__ = ["ECHO_MIN", "RULE", "WITHIN_SOURCE_MIN", "one_number_two_meanings"]
+
+#: Within one source, equal numbers below this are too common to question.
+WITHIN_SOURCE_MIN = 10
+#: Across forces, the same number for the same measure is questioned only from this size and
+#: when it is not a multiple of 10 (a coincidence is then unlikely).
+ECHO_MIN = 100
+RULE = (
+    f"Within one source, the same number (at least {WITHIN_SOURCE_MIN}) for two different "
+    f"measures that are not part of one another is questioned; across forces, the same number "
+    f"for the same measure is questioned only when it is at least {ECHO_MIN} and not a "
+    "multiple of 10, since smaller or rounder numbers coincide too often."
+)
+
+
+def one_number_two_meanings(a: Analysis) -> list[Finding]:
+    return _within_source(a) + _across_forces(a)
+
+
+def _within_source(a: Analysis) -> list[Finding]:
+    c = a.claims
+    c = c[c["exact"] & (c["value"] >= WITHIN_SOURCE_MIN) & ~c["misscoped"]]
+    key = ["source_id", "cluster", "value", "unit"]
+    c = c.assign(what=c["agency"] + "\0" + c["measure"])
+    counts = c.groupby(key)["what"].transform("nunique")
+    candidates = c[counts > 1]
+    findings = []
+    related = a.ctx.related
+    for _, rows in candidates.groupby(key):
+        rows = rows.sort_values("line").drop_duplicates("what")
+        measures = list(rows["measure"])
+        if len(rows) > 12:  # a list of equal numbers is a pattern, not a mix-up
+            continue
+        unrelated = any(
+            measures[i] == measures[j] or frozenset((measures[i], measures[j])) not in related
+            for i in range(len(rows))
+            for j in range(i + 1, len(rows))
+        )
+        if not unrelated:
+            continue
+        first = rows.iloc[0]
+        said = join_words(
+            [f"{r.figure} for the {r.agency} (line {int(r.line)})" for r in rows.itertuples()]
+        )
+        group = int(first["group"])
+        where = a.where(group)
+        where.update(chosen=None, chosen_source="", measure=" / ".join(dict.fromkeys(measures)))
+        findings.append(
+            Finding(
+                kind="same_number_two_measures",
+                check="one_number_two_meanings",
+                severity="caution",
+                explanation=(
+                    f"{first['publisher']} gives the same number, "
+                    f"{a.ctx.unit_text(first['value'], first['unit'])}, "
+                    f"for {said}. One of them may be the other's figure given the wrong meaning."
+                ),
+                decision=(
+                    "Each figure is used only if it agrees with the other sources for its measure "
+                    "(see the other findings); otherwise treat it with care."
+                ),
+                claims=a.refs(rows),
+                **where,
+            )
+        )
+    return findings
+
+
+def _across_forces(a: Analysis) -> list[Finding]:
+    c = a.claims
+    c = c[
+        c["exact"]
+        & (c["akind"] == "force")
+        & (c["value"] >= ECHO_MIN)
+        & (c["value"] % 10 != 0)
+        & ~c["lead"]
+        & ~c["misscoped"]
+    ]
+    counts = c.groupby(["cluster", "measure", "value"])["agency"].transform("nunique")
+    findings = []
+    for _, rows in c[counts > 1].groupby(["cluster", "measure", "value"]):
+        rows = rows.sort_values("line").drop_duplicates("agency")
+        group = int(rows.iloc[0]["group"])
+        where = a.where(group)
+        where.update(chosen=None, chosen_source="", agency=" / ".join(rows["agency"]))
+        said = [f"{r.agency} ({r.publisher}, line {r.line})" for r in rows.itertuples()]
+        findings.append(
+            Finding(
+                kind="same_number_two_forces",
+                check="one_number_two_meanings",
+                severity="caution",
+                explanation=(
+                    f"{join_words(said)} "
+                    f"all give {rows.iloc[0]['figure']} for the same week: a number this specific "
+                    "is unlikely to be a coincidence; one force's figure may have been credited "
+                    "to another."
+                ),
+                decision="Each figure is kept for its force; check the sources.",
+                claims=a.refs(rows),
+                **where,
+            )
+        )
+    return findings

@@ -1,0 +1,106 @@
+"""Check 1: the same figure given with different exact values by different sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import Analysis, join_words
+from .model import Finding
+
+__all__ = ["ECHO_RULE", "RULE", "echoes", "same_figure"]
+
+RULE = (
+    "Exact figures for the same measure, agency, area and week must be equal; when they differ "
+    "the reports use a primary source before press coverage, an exact figure before a hedged "
+    "one, the value more independent sources state (copies of one release count once), and "
+    "the newest source only as the last tie-break."
+)
+#: A number equal to another agency's same measure is blamed on it only from this size...
+ECHO_SAME_MEASURE_MIN = 20
+#: ...and on a different measure only from this size, and only when not a round number.
+ECHO_OTHER_MEASURE_MIN = 100
+ECHO_RULE = (
+    f"A deviant figure is explained as another claim's number only when that number is at "
+    f"least {ECHO_SAME_MEASURE_MIN} for the same measure of another agency in the same week, "
+    f"or at least {ECHO_OTHER_MEASURE_MIN} and not a multiple of 10 for another measure; "
+    "smaller or rounder numbers coincide too often to blame."
+)
+
+
+def specific(value: float, same_measure: bool) -> bool:
+    """Whether equal numbers are too large or too specific to be a coincidence (ECHO_RULE)."""
+    if same_measure:
+        return value >= ECHO_SAME_MEASURE_MIN
+    return value >= ECHO_OTHER_MEASURE_MIN and value % 10 != 0
+
+
+def echoes(a: Analysis, claims: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """For each deviant claim (by index), the other claims in its week with the same number
+    that ECHO_RULE allows to be blamed. One merge on (cluster, value): no pairs of figures."""
+    pool = a.claims[a.claims["exact"]][
+        ["cluster", "value", "group", "agency", "measure", "area", "publisher", "line", "figure"]
+    ]
+    pool = pool.rename(columns=lambda n: n if n in ("cluster", "value") else n + "_other")
+    left = claims[["cluster", "value", "group", "agency", "measure"]].reset_index()
+    hits = left.merge(pool, on=["cluster", "value"])
+    hits = hits[hits["group"] != hits["group_other"]]
+    hits = hits[hits["agency"].ne(hits["agency_other"]) | hits["measure"].ne(hits["measure_other"])]
+    same = hits["measure"] == hits["measure_other"]
+    keep = pd.Series(
+        [specific(v, s) for v, s in zip(hits["value"], same, strict=True)],
+        index=hits.index,
+        dtype=bool,
+    )
+    hits = hits[keep].assign(same=same[keep])
+    hits = hits.sort_values(["same", "line_other"], ascending=[False, True])
+    return {i: g for i, g in hits.groupby("index")}
+
+
+def same_figure(a: Analysis) -> list[Finding]:
+    c = a.claims
+    # a stated length against its dates is the dates check's
+    exact = c[c["exact"] & ~c["lead"] & ~c["misscoped"] & (c["unit_kind"] != "duration")]
+    counts = exact.groupby("group")["value"].nunique()
+    groups = counts[counts > 1].index
+    if len(groups) == 0:
+        return []
+    deviants = exact[exact["group"].isin(groups) & (exact["value"] != exact["chosen_value"])]
+    echo = echoes(a, deviants)
+    findings = []
+    for group, rows in deviants.groupby("group"):
+        parts = []
+        for index, row in rows.sort_values("line").iterrows():
+            text = a.said(row) + "."
+            if index in echo:
+                others = echo[index].drop_duplicates(
+                    ["agency_other", "measure_other", "line_other"]
+                )
+                names = [
+                    f"{o.figure_other} for the {o.agency_other} "
+                    f"({o.publisher_other}, line {o.line_other})"
+                    if o.agency_other != row["agency"]
+                    else f"{o.figure_other} ({o.publisher_other}, line {int(o.line_other)})"
+                    for o in others.itertuples()
+                ]
+                text += (
+                    f" The same number is given for {join_words(names)}: most likely that "
+                    "figure was attributed to the wrong force or measure."
+                )
+            parts.append(text)
+        involved = c[(c["group"] == group) & c["exact"] & ~c["lead"]]
+        explanation = (
+            f"Sources give different exact figures: {' '.join(parts)} "
+            f"Against {a.chosen_words(group)}."
+        )
+        findings.append(
+            Finding(
+                kind="different_values",
+                check="same_figure",
+                severity="conflict",
+                explanation=explanation,
+                decision=a.decision(group),
+                claims=a.refs(involved),
+                **a.where(group),
+            )
+        )
+    return findings

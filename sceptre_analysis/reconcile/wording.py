@@ -1,0 +1,146 @@
+"""Check 8: the words of a quote against the definition of the measure it is recorded as."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .base import Analysis, join_words
+from .model import Finding
+
+__all__ = ["MOSTLY", "RULE", "wording"]
+
+#: A route is "mostly" another when the named route is less than this share of the total.
+MOSTLY = 0.5
+RULE = (
+    'The words of a quote should fit the measure it is counted as: a route word ("seized", '
+    '"handed in") for a total that other routes make up mostly, or for a count of another '
+    'route, and an object word ("knives") for a count that includes more (other weapons), '
+    "are cautions, not contradictions (the wording list is data/wording.csv)."
+)
+
+
+def _matcher(phrases: list[str]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![0-9a-z])(?:{alternatives})(?![0-9a-z])")
+
+
+def _named(quotes: pd.Series, rows: list, known: set[str]) -> pd.Series:
+    """For each quote, the set of measures its words name (phrases of one kind)."""
+    by_phrase = {w.phrase: w.measure for w in rows if w.measure in known}
+    pattern = _matcher(list(by_phrase))
+    if pattern is None:
+        return pd.Series([frozenset()] * len(quotes), index=quotes.index)
+    unique = pd.Series(quotes.unique())
+    found = {q: frozenset(by_phrase[m] for m in pattern.findall(q)) for q in unique}
+    return quotes.map(found)
+
+
+def _phrases(rows: list, quote: str, measures: set[str]) -> list[str]:
+    return [
+        w.phrase
+        for w in rows
+        if w.measure in measures
+        and re.search(rf"(?<![0-9a-z]){re.escape(w.phrase)}(?![0-9a-z])", quote)
+    ]
+
+
+def wording(a: Analysis) -> list[Finding]:
+    ctx = a.ctx
+    known = ctx.measure_names
+    routes = [w for w in ctx.wording if w.kind == "route"]
+    objects = [w for w in ctx.wording if w.kind == "object"]
+    c = a.claims[a.claims["exact"] | ~a.claims["exact"]]
+    quotes = c["quote"].str.lower()
+    route_named = _named(quotes, routes, known)
+    object_named = _named(quotes, objects, known)
+    route_measures = {w.measure for w in routes if w.measure in known}
+    chosen = (
+        a.figures.set_index(["week", "agency", "area_key", "measure"])["chosen"]
+        if not a.figures.empty
+        else pd.Series(dtype=float)
+    )
+    chosen = chosen[~chosen.index.duplicated()]
+    findings = []
+    for index, row in c.iterrows():
+        measure = row["measure"]
+        named_routes = route_named.at[index]
+        named_objects = object_named.at[index]
+        if not named_routes and not named_objects:
+            continue
+        problems = []
+        inside = ctx.within(measure)
+        if named_routes and measure not in named_routes:
+            words = join_words(
+                [f"“{p}”" for p in _phrases(routes, quotes.at[index], set(named_routes))]
+            )
+            if measure in route_measures:
+                problems.append(
+                    f"the quote says {words}, but the figure is counted as "
+                    f"{ctx.label(measure).lower()}"
+                )
+            elif named_routes <= inside:
+                named_total = sum(
+                    float(
+                        chosen.get(
+                            (row["cluster_week"], row["agency"], row["area_key"], m), float("nan")
+                        )
+                    )
+                    for m in named_routes
+                )
+                total = chosen.get((row["cluster_week"], row["agency"], row["area_key"], measure))
+                if (
+                    total is not None
+                    and named_total == named_total
+                    and named_total < MOSTLY * float(total)
+                ):
+                    problems.append(
+                        f"the quote says {words}, but only "
+                        f"{ctx.figure(named_total, next(iter(named_routes)))} "
+                        f"of the {ctx.figure(float(total), measure)} came that way"
+                    )
+        if (
+            named_objects
+            and measure not in named_objects
+            and not any(measure in ctx.within(o) for o in named_objects)
+        ) and named_objects <= inside:
+            words = join_words(
+                [f"“{p}”" for p in _phrases(objects, quotes.at[index], set(named_objects))]
+            )
+            problems.append(
+                f"the quote says {words}, but {ctx.label(measure).lower()} also counts "
+                + join_words(
+                    sorted(ctx.label(m).lower() for m in _siblings(ctx, measure, named_objects))
+                )
+            )
+        if not problems:
+            continue
+        group = int(row["group"])
+        findings.append(
+            Finding(
+                kind="wording_vs_measure",
+                check="wording",
+                severity="caution",
+                explanation=f"{row['publisher']} (line {row['line']}): "
+                + "; ".join(problems)
+                + ".",
+                decision=(
+                    f"The figure is used as {ctx.label(measure).lower()}; the source's wording "
+                    "is not repeated in the reports."
+                ),
+                claims=a.refs(c.loc[[index]]),
+                **a.where(group),
+            )
+        )
+    return findings
+
+
+def _siblings(ctx, measure: str, named: frozenset[str]) -> set[str]:
+    """The parts of ``measure`` that the named words leave out."""
+    for parts in ctx.decompositions.get(measure, []):
+        if any(n in parts or n in {m for p in parts for m in ctx.within(p)} for n in named):
+            return {p for p in parts if p not in named and not (ctx.within(p) & named)}
+    return {"other things"}

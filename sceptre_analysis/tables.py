@@ -1,0 +1,314 @@
+"""The tables of the reports: figures, other agencies, hedges, claims, and the Sources list.
+
+Each table comes back as a frame whose cells are plain text or :class:`markupsafe.Markup`
+(links to sources and findings); :func:`table_html` escapes every plain cell, so text from the
+data is shown, never run. :func:`plain` turns a table into text records for the figures CSV.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from .figures import (
+    Citations,
+    Figure,
+    ReportData,
+    chosen_figures,
+    claim_of,
+    figure_text,
+    source_anchor,
+)
+from .hedges import holds
+from .narrative import cite, format_number, join_words
+from .roles import Roles
+
+__all__ = [
+    "NUMERIC_COLUMNS",
+    "cite_cell",
+    "claims_table",
+    "figures_table",
+    "hedge_table",
+    "other_agencies_table",
+    "per_day_text",
+    "plain",
+    "sources_html",
+    "status_cell",
+    "table_html",
+]
+
+NUMERIC_COLUMNS = frozenset({"Line", "Figure", "Per day", "Value"})
+"""Columns shown right-aligned: figures line up by their last digit."""
+
+
+def plain(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """A table as records of plain text (links become their words), e.g. for a CSV."""
+    from bs4 import BeautifulSoup
+
+    def text(value: object) -> str:
+        if isinstance(value, Markup):
+            return " ".join(BeautifulSoup(str(value), "html.parser").get_text(" ").split())
+        return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    return [{str(k): text(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def cite_cell(citations: Citations, source_id: str, lines: list[int] | None = None) -> Markup:
+    """ "Surrey Comet [2], line 12": the publisher and its number in the Sources list, linked."""
+    anchor = citations.add(source_id)
+    number = citations.cited.index(source_id) + 1
+    where = ""
+    if lines:
+        where = f", line{'s' if len(lines) > 1 else ''} " + join_words([str(n) for n in lines])
+    publisher = str(citations.data.source(source_id).get("publisher") or source_id)
+    return Markup("<a class='cite' href='#{}'>{}&nbsp;[{}]</a>{}").format(
+        anchor, publisher, number, where
+    )
+
+
+def status_cell(figure: Figure, *, link: bool = True) -> Markup:
+    """The status word; "disputed" links to the explanation in the same report (``link``),
+    or points to the source check when this report does not hold the explanation."""
+    if figure.status == "disputed" and not link:
+        return Markup("<span class='status disputed'>disputed (see the source check)</span>")
+    if figure.status == "disputed" and figure.finding:
+        return Markup("<a class='status disputed' href='#{}'>disputed</a>").format(figure.finding)
+    css = figure.status.replace(" ", "-")
+    return Markup("<span class='status {}'>{}</span>").format(css, figure.status)
+
+
+def per_day_text(figure: Figure) -> str:
+    """ "143" arrests a day, or "more than 142" for a hedged figure; blank where a per-day rate
+    means nothing (``per_day`` is not yes) or the period is not known to the day."""
+    days = figure.period.days
+    claim = figure.claim
+    if not figure.role.per_day or not days or claim.is_change or figure.status == "disputed":
+        return ""
+    import math
+
+    rate = claim.value / days
+    match claim.meaning:
+        case "exact":
+            return format_number(round(rate)) if rate.is_integer() else f"about {round(rate):,}"
+        case "more" | "at_least":
+            return f"{claim.phrase} {math.floor(rate):,}"
+        case "less" | "at_most":
+            return f"{claim.phrase} {math.ceil(rate):,}"
+        case "range":
+            assert claim.high is not None
+            return f"between {math.floor(rate):,} and {math.ceil(claim.high / days):,}"
+        case _:
+            return f"{claim.phrase or 'about'} {round(rate):,}"
+
+
+def _measure_cell(label: str, depth: int, parent_complete: bool) -> Markup | str:
+    if depth == 0:
+        return label
+    lead = "of which" if parent_complete else "including"
+    label = label[:1].lower() + label[1:] if not label[:2].isupper() else label
+    return Markup("<span class='part depth-{}'>{} {}</span>").format(depth, lead, label)
+
+
+def figures_table(figures: list[Figure], citations: Citations, roles: Roles) -> pd.DataFrame:
+    """The figures readers see first: each total followed by its parts ("of which ..."),
+    each figure with its hedge, the hedged wordings the sources used, its source and status."""
+    areas = list(dict.fromkeys(f.area for f in figures))
+    show_area = len(areas) > 1
+    show_per_day = any(per_day_text(f) for f in figures)
+    rows = []
+    for area in areas:
+        here = {f.measure: f for f in figures if f.area == area}
+        for measure, depth in roles.tree(here):
+            figure = here[measure]
+            parent = roles.nearest(measure, here)
+            siblings = [m for m in here if roles.nearest(m, here) == parent] if parent else []
+            complete = parent is not None and roles.complete(parent, siblings)
+            notes = [
+                Markup("“{}” ({})").format(words, cite_cell(citations, sid))
+                for words, sid, _line in figure.as_stated
+            ]
+            if figure.derived and figure.basis:
+                notes.insert(0, Markup("computed: {}").format(figure.basis))
+            supporters = [s for s in figure.supporters if s != figure.source_id]
+            source = Markup("; ").join(
+                [
+                    cite_cell(citations, figure.source_id, figure.lines),
+                    *(cite_cell(citations, s) for s in supporters),
+                ]
+            )
+            row: dict[str, object] = {}
+            if show_area:
+                row["Area"] = area
+            row["Measure"] = _measure_cell(figure.role.label, depth, complete)
+            row["Figure"] = figure.number
+            if show_per_day:
+                row["Per day"] = per_day_text(figure)
+            row["Notes"] = Markup("; ").join(notes)
+            row["Sources"] = source
+            row["Status"] = status_cell(figure)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def other_agencies_table(
+    data: ReportData, operation: str, week: object, agency: str, citations: Citations
+) -> pd.DataFrame:
+    """What other agencies reported for the same week: agency, area, measure, figure, source."""
+    from .figures import _week_claims  # the same week selection as the figures
+
+    claims = _week_claims(data, operation, pd.Timestamp(str(week)))
+    rows = []
+    for other in sorted(set(claims["agency"]) - {agency}):
+        for figure in chosen_figures(data, operation, week, other):
+            if figure.role.is_duration:
+                continue
+            rows.append(
+                {
+                    "Agency": other,
+                    "Area": figure.area,
+                    "Measure": figure.role.label,
+                    "Figure": figure.number,
+                    "Source": cite_cell(citations, figure.source_id, figure.lines),
+                    "Status": status_cell(figure, link=False),
+                }
+            )
+    return pd.DataFrame(rows, columns=["Agency", "Area", "Measure", "Figure", "Source", "Status"])
+
+
+def hedge_table(
+    data: ReportData, claims: pd.DataFrame, citations: Citations, figures: list[Figure]
+) -> pd.DataFrame:
+    """Each hedged claim and whether the exact figure chosen for it bears it out."""
+    chosen = {(f.agency, f.area, f.measure): f for f in figures}
+    rows = []
+    for row in claims.to_dict("records"):
+        claim = claim_of(row, data.vocabulary)
+        if claim.is_exact:
+            continue
+        role = data.roles.get(row["measure"])
+        figure = chosen.get((row["agency"], row["area"], row["measure"]))
+        verdict, against = "–", "no exact figure to check against"
+        if figure is not None and figure.claim.is_exact and not claim.is_change:
+            check = holds(claim, figure.claim.value, fmt=lambda v, r=role: figure_text_number(v, r))
+            verdict = "yes" if check.ok else "no"
+            against = figure.number + (f" (computed: {figure.basis})" if figure.derived else "")
+        rows.append(
+            {
+                "Line": int(row["line"]),
+                "Agency": row["agency"],
+                "Claim": figure_text(claim, role),
+                "Checked against": against,
+                "Holds": verdict,
+                "Source": cite_cell(citations, row["source_id"]),
+            }
+        )
+    columns = ["Line", "Agency", "Claim", "Checked against", "Holds", "Source"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def figure_text_number(value: float, role) -> str:
+    from .figures import number_text
+
+    return number_text(role)(value)
+
+
+def claims_table(data: ReportData, claims: pd.DataFrame, citations: Citations) -> pd.DataFrame:
+    """Every claim with its source and the words that state it."""
+    rows = []
+    for row in claims.sort_values(["agency", "area", "line"]).to_dict("records"):
+        role = data.roles.get(row["measure"])
+        claim = claim_of(row, data.vocabulary)
+        words = figure_text(claim, role, noun=False)
+        if row.get("compared_with"):
+            words += f" (compared with {row['compared_with']})"
+        rows.append(
+            {
+                "Line": int(row["line"]),
+                "Agency": row["agency"],
+                "Area": row["area"],
+                "Measure": role.label if role else row["measure"],
+                "Figure": words,
+                "Source": cite_cell(citations, row["source_id"]),
+                "Quote": row["quote"],
+            }
+        )
+    columns = ["Line", "Agency", "Area", "Measure", "Figure", "Source", "Quote"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def sources_html(citations: Citations) -> Markup:
+    """The Sources list: exactly the sources the report cited, each with its checking state."""
+    if not citations.cited:
+        return Markup("<p class='empty'>No sources cited.</p>")
+    items = []
+    for source_id in citations.cited:
+        record = citations.data.source(source_id)
+        kind = "primary source" if record.get("kind") == "primary" else "secondary source"
+        checked = (
+            "quotes checked against the saved document"
+            if record.get("verified")
+            else "not verified: no saved document to check the quotes against"
+        )
+        url = str(record.get("url") or "")
+        link = Markup(" <a href='{0}'>{0}</a>").format(url) if url else ""
+        items.append(
+            Markup(
+                "<li id='{anchor}'><strong>{cite}</strong> ({kind}; {checked}; id "
+                "<code>{sid}</code>){link}</li>"
+            ).format(
+                anchor=source_anchor(source_id),
+                cite=cite(record),
+                kind=kind,
+                checked=checked,
+                sid=source_id,
+                link=link,
+            )
+        )
+    return Markup("<ol class='sources'>{}</ol>").format(Markup("").join(items))
+
+
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    caption: str = "",
+    quote_columns: tuple[str, ...] = ("Quote",),
+    empty: str = "Nothing to show.",
+) -> Markup:
+    """An HTML table: text left, figures right, quotes marked; every plain cell escaped.
+
+    Built with markupsafe rather than ``DataFrame.to_html`` so each column gets its
+    alignment class, and cells that are already Markup (links) are kept as they are.
+    """
+    if frame.empty:
+        return Markup("<p class='empty'>{}</p>").format(empty)
+
+    def css(column: str) -> str:
+        if column in NUMERIC_COLUMNS:
+            return "num"
+        return "quote" if column in quote_columns else ""
+
+    def cell(kind: str, value: object) -> object:
+        if value is None or (not isinstance(value, Markup) and pd.isna(value)):
+            return ""
+        if kind == "quote" and value:
+            return f"“{value}”"
+        return value if isinstance(value, Markup) else escape(str(value))
+
+    classes = [css(str(column)) for column in frame.columns]
+    head = Markup("").join(
+        Markup("<th class='{}'>{}</th>").format(c, column)
+        for c, column in zip(classes, frame.columns, strict=True)
+    )
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(
+            Markup("").join(
+                Markup("<td class='{}'>{}</td>").format(c, cell(c, value))
+                for c, value in zip(classes, row, strict=True)
+            )
+        )
+        for row in frame.itertuples(index=False)
+    )
+    caption_html = Markup("<caption>{}</caption>").format(caption) if caption else ""
+    return Markup(
+        "<table class='dataframe report'>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>"
+    ).format(caption_html, head, body)

@@ -1,0 +1,90 @@
+"""Prose blocks: totals with their parts as a breakdown, hedges kept, honest comparisons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sceptre_analysis import summary
+from sceptre_analysis.figures import report_data
+from sceptre_analysis.load import load_dataset
+
+FIXTURE = Path(__file__).parent / "fixtures" / "reports"
+OP = "Operation Sceptre"
+NATIONAL = "National (all forces)"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return report_data(load_dataset(FIXTURE, documents=None))
+
+
+def _soup(markup) -> BeautifulSoup:
+    return BeautifulSoup(str(markup), "html.parser")
+
+
+def test_lede_gives_parts_as_the_breakdown_of_their_total(data):
+    report = summary.operation_summary(data, operation=OP, week="2021-11-15", agency=NATIONAL)
+    lede = _soup(report.lede_html())
+    for measure, total in [
+        ("knives_seized", "knives"),
+        ("knives_surrendered_or_found_in_sweeps", "knives"),
+        ("arrests_knife_related", "arrests"),
+    ]:
+        span = lede.select_one(f"span.figure[data-measure='{measure}']")
+        assert span.find_parent("span", class_="breakdown")["data-of"] == total
+    text = " ".join(lede.get_text(" ").split())
+    assert "of which 936 knives seized by officers and 8,703" in text  # a whole decomposition
+    assert "including 773 knife-related arrests" in text  # a subset: never "of which"
+    assert "around 2,000 weapon sweeps" in text
+
+
+def test_lede_states_per_day_rates_for_totals_only(data):
+    report = summary.operation_summary(data, operation=OP, week="2021-11-15", agency=NATIONAL)
+    text = " ".join(_soup(report.lede_html()).get_text(" ").split())
+    assert "Over the seven days that is about 282 arrests" in text
+    assert "a day" in text and "knife-related arrests a day" not in text
+    assert "about 286 weapon sweeps" not in text  # hedged: "around 2,000" / 7 keeps its hedge
+    assert "around 286 weapon sweeps" in text
+
+
+def test_source_check_groups_findings_by_kind_and_lists_only_the_weeks_sources(data):
+    check = summary.source_check(data, operation=OP, week="2022-05-16")
+    findings = _soup(check.findings_html())
+    assert [h.get_text() for h in findings.select("h3")] == ["Contradictions"]
+    check.claims_html()
+    listed = {li["id"] for li in _soup(check.sources_html()).select("li[id]")}
+    assert listed == {"source-npcc-2022", "source-force-2022", "source-paper-2021"}
+
+
+def test_trend_compares_with_the_same_season_a_year_earlier_keeping_hedges(data):
+    trend = summary.trend_report(data, operation=OP, agency=NATIONAL)
+    text = " ".join(_soup(trend.narrative_html()).get_text(" ").split())
+    assert "In November 2021: 1,977 arrests" in text
+    assert "up on 1,500 in November 2020" in text
+    # "around 2,000" cannot be told apart from 1,900: the hedges overlap.
+    assert "around 2,000 weapon sweeps" in text
+    assert "not clearly different from (the hedges overlap) 1,900 in November 2020" in text
+    # May 2022 has no May a year earlier: no comparison is invented.
+    may = text.split("In May 2022:")[1].split(".")[0]
+    assert "in November" not in may
+
+
+def test_trend_states_shares_in_words_and_cites_every_point(data):
+    trend = summary.trend_report(data, operation=OP, agency=NATIONAL)
+    text = " ".join(_soup(trend.narrative_html()).get_text(" ").split())
+    assert "8,703 knives surrendered or found in sweeps (90%)" in text
+    assert "773 knife-related arrests (39%)" in text
+    table = _soup(trend.points_table_html())
+    rows = table.select("tbody tr")
+    assert rows and all(row.select_one("a.cite") for row in rows)
+    assert "the release says “about 10,000 knives”" in text
+
+
+def test_trend_leaves_missing_weeks_as_gaps(data):
+    trend = summary.trend_report(data, operation=OP, agency=NATIONAL)
+    knives = trend.families["knives"]
+    assert [point is None for point in knives] == [False, False, False, True]
+    assert "Nov 2022: no figures" in trend.charts[0].alt
