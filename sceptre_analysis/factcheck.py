@@ -24,11 +24,12 @@ import datetime as dt
 import math
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -322,9 +323,9 @@ class _Data:
         if len(national) == 1:
             for cue in _national_cues(self.dataset.data_dir):
                 found.setdefault(fold(cue), national[0])
-        for agency in self.vocabulary.agencies.values():
-            if agency.area:
-                found.setdefault(fold(agency.area), agency.name)
+        for info in self.vocabulary.agencies.values():
+            if info.area:
+                found.setdefault(fold(info.area), info.name)
         for area, agency in zip(
             self.tallies["area"].astype(str), self.tallies["canon_agency"], strict=True
         ):
@@ -419,25 +420,18 @@ class _Data:
         )
         if not spellings:
             return {}
-        figures = self._figures()
-        if figures is not None:
-            found = self._from_figures(figures, week, agency)
-        else:
-            found = self._from_summary(week, agency, spellings)
+        found = self._from_figures(self._figures(), week, agency)
         for row in self._derived(week, agency, spellings):
             if str(row.measure) not in found:
                 found[str(row.measure)] = self._evidence(row, agency, week)
         return found
 
-    def _figures(self) -> pd.DataFrame | None:
-        """Reconciliation's figure table (one row per figure, with the one the reports use),
-        when reconciliation provides one; None for the older per-week interface."""
-        from . import reconcile
+    def _figures(self) -> pd.DataFrame:
+        """Reconciliation's figure table: one row per figure, with the one the reports use."""
+        from .reconcile import reconcile
 
-        if not hasattr(reconcile, "analyse"):
-            return None
         if ("all", "") not in self._recs:
-            self._recs[("all", "")] = reconcile.reconcile(self.dataset)
+            self._recs[("all", "")] = reconcile(self.dataset)
         return self._recs[("all", "")]
 
     def _from_figures(self, figures: pd.DataFrame, week: _Week, agency: str) -> dict[str, Evidence]:
@@ -448,7 +442,7 @@ class _Data:
             & (figures["measure"].astype(str) != "(whole list)")
         ]
         found: dict[str, Evidence] = {}
-        for row in rows.itertuples(index=False):
+        for row in _rows(rows):
             if self.agency_name(str(row.agency)) != agency or pd.isna(row.chosen):
                 continue
             measure = str(row.measure)
@@ -476,24 +470,6 @@ class _Data:
             )
         return found
 
-    def _from_summary(self, week: _Week, agency: str, spellings: list[str]) -> dict[str, Evidence]:
-        from .params import select
-        from .summary import chosen_figures, reconciliation
-
-        rec_key = (week.operation, week.key)
-        selection = select(self.dataset, operation=week.operation, week=week.key)
-        if rec_key not in self._recs:
-            self._recs[rec_key] = reconciliation(self.dataset, selection)
-        found: dict[str, Evidence] = {}
-        for spelling in spellings:
-            figures = chosen_figures(self.dataset, selection, spelling, self._recs[rec_key])
-            for row in figures.itertuples(index=False):
-                measure = str(row.measure)
-                if measure in found and str(row.area) != self.agency_area(agency):
-                    continue
-                found[measure] = self._evidence(row, agency, week)
-        return found
-
     def _derived(self, week: _Week, agency: str, spellings: list[str]) -> list[SimpleNamespace]:
         """Totals no source states but the data's exact parts add up to (primary first)."""
         from .metrics import derived_totals
@@ -501,7 +477,7 @@ class _Data:
         rows = self.week_rows(week)
         totals = derived_totals(rows[rows["canon_agency"] == agency], self.dataset.measures)
         found = []
-        for row in totals.itertuples(index=False):
+        for row in _rows(totals):
             measure = str(row.measure)
             found.append(
                 SimpleNamespace(
@@ -559,7 +535,7 @@ class _Data:
         rows = self.week_rows(week)
         rows = rows[(rows["canon_agency"] == agency) & (rows["canon_measure"] == measure)]
         found = []
-        for row in rows.itertuples(index=False):
+        for row in _rows(rows):
             high = getattr(row, "value_high", None)
             high = None if high is None or pd.isna(high) else float(high)
             qualifier = str(row.qualifier or "")
@@ -934,7 +910,7 @@ class _Checker:
             (e for e in stated if not e.qualifier and e.value == days),
             key=lambda e: (not e.primary, e.lines),
         )
-        evidence = (exact or [None])[0]
+        evidence: Evidence | None = exact[0] if exact else None
         check = hedges.holds(draft, days)
         words = self._draft_words(draft, measure)
         if check.ok:
@@ -968,6 +944,7 @@ class _Checker:
             if fold(name)[:3] != actual.lower()[:3]:
                 reason = f"{format_date(day)} was a {actual}, not a {name.strip().capitalize()}"
                 return verdict.make("contradicted", "wrong weekday", reason)
+        assert figure.period_start is not None  # periods always have a first day
         first = pd.Timestamp(figure.period_start)
         last = pd.Timestamp(figure.period_end or figure.period_start)
         stated = format_period(first, last)
@@ -1048,7 +1025,7 @@ class _Checker:
         rows = self.data.week_rows(week)
         rows = rows[rows["value"].astype(float) == float(figure.value)]
         found = []
-        for row in rows.itertuples(index=False):
+        for row in _rows(rows):
             if row.canon_agency == agency and row.canon_measure == measure:
                 continue
             found.append(
@@ -1083,7 +1060,8 @@ class _Checker:
                     if m != measure
                     and measure in data.measures.index
                     and m in data.measures.index
-                    and data.measures.loc[m, "category"] == data.measures.loc[measure, "category"]
+                    and str(data.measures.loc[m, "category"])
+                    == str(data.measures.loc[measure, "category"])
                 ]
                 found += [f"{agency}: {e.figure}" for e in same_category]
         return tuple(dict.fromkeys(found))[:_MAX_NEARBY]
@@ -1127,6 +1105,11 @@ def _judge(draft: hedges.Claim, evidence: Evidence, vocabulary: Vocabulary) -> _
         return _Judgement(True, f"{hedges.describe(draft, fmt)} follows from {words}")
     check = hedges.compatible(draft, data_claim, fmt=fmt)
     return _Judgement(False, check.reason, open=check.ok)
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """A frame's rows as named tuples (typed loosely: their fields are the frame's columns)."""
+    return frame.itertuples(index=False)
 
 
 def _national_cues(folder: Path) -> list[str]:
@@ -1613,7 +1596,7 @@ def sources_html(check: DraftCheck, dataset: Dataset) -> Markup:
     for source_id in cited:
         if source_id not in data.sources.index:
             continue
-        record = data.sources.loc[source_id].to_dict()
+        record = {str(k): v for k, v in data.sources.loc[source_id].to_dict().items()}
         kind = "primary source" if str(record.get("kind")) == "primary" else "secondary source"
         checked = "quotes checked" if data.verified(source_id) else "quotes not verified"
         items.append(
