@@ -9,6 +9,7 @@ HTML-escaped.  Styles are inline so the page looks the same in HTML and in the P
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,8 @@ __all__ = [
     "highlighted_html",
     "load_review",
     "overview_html",
+    "report_fields",
+    "show_meta",
     "skipped_table_html",
 ]
 
@@ -160,7 +163,7 @@ def overview_html(review: Review) -> str:
     )
 
 
-def _table(header: list[str], rows: list[list[object]]) -> str:
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     head = "".join(f'<th style="{_CELL}">{escape(h)}</th>' for h in header)
     body = "".join(
         "<tr>" + "".join(f'<td style="{_CELL}">{escape(str(c))}</td>' for c in row) + "</tr>"
@@ -196,3 +199,23 @@ def skipped_table_html(review: Review) -> str:
         for s in sorted(review.extraction.skipped, key=lambda s: s.start)
     ]
     return _table(["number", "reason", "in the text"], rows)
+
+
+def report_fields(review: Review) -> dict[str, object]:
+    """The report metadata the build reads: the proposals become the page's figures CSV
+    (the candidates to review), marked as unreviewed."""
+    result = review.extraction
+    return {
+        "title": f"Extraction review: {review.document.path.name}",
+        "period": " to ".join(p for p in result.period if p),
+        "status": "proposals, not reviewed",
+        "verification": "not verified: proposed by rules, to be checked by a person",
+        "figures": result.rows(),
+    }
+
+
+def show_meta(review: Review) -> None:
+    """Display :func:`report_fields` once (hidden in HTML and PDF)."""
+    from sceptre_analysis.report_meta import show_report_meta
+
+    show_report_meta(**report_fields(review))

@@ -293,7 +293,7 @@ def read_cells(path: Path, spec: TableSpec) -> Cells:
     for line, fields, error in _records(text):
         if fields is None:
             cells.problems.append(Problem(path, line, None, _csv_error_message(error or "")))
-        elif not "".join(fields).strip():
+        elif not (fields and fields[0].strip()) and not "".join(fields).strip():
             continue  # blank line, or a spreadsheet's row of empty cells
         elif header is None:
             header, cells.header_line = [f.strip() for f in fields], line

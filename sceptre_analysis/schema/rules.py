@@ -82,21 +82,22 @@ class Rules:
     def unique(
         self,
         column: str | None,
-        keys: Sequence[Hashable],
+        keys: Iterable[Hashable],
         explain: Callable[[int, int], str],
-        skip: Callable[[int], bool] = lambda row: False,
+        skip: Sequence[str] | None = None,
     ) -> None:
         """Report each row whose key was seen on an earlier row, in one pass over the rows.
 
-        ``explain(row, first_line)`` words the message; ``skip(row)`` leaves a row out (e.g.
-        a blank key, reported as blank instead).
+        ``explain(row, first_line)`` words the message; a row whose cell in ``skip`` is blank
+        is left out (a blank key is reported as blank instead).
         """
         first: dict[Hashable, int] = {}
-        for row, key in enumerate(keys):
-            if skip(row):
-                continue
-            line = self.lines[row]
-            seen = first.setdefault(key, line)
+        remember = first.setdefault
+        rows = zip(keys, self.lines, skip, strict=True) if skip is not None else None
+        if rows is None:
+            rows = ((key, line, "x") for key, line in zip(keys, self.lines, strict=True))
+        for row, (key, line, cell) in enumerate(rows):
+            seen = remember(key, line) if cell != "" else line
             if seen != line:
                 self.add(line, column, explain(row, seen))
 
@@ -150,7 +151,7 @@ def duplicate_key(rules: Rules, column: str) -> None:
             f"duplicates line {first} (got {quoted(values[row])} again, expected each "
             f"{column} to appear once)"
         ),
-        skip=lambda row: values[row] == "",  # a blank key is reported as blank
+        skip=values,  # a blank key is reported as blank
     )
 
 

@@ -545,11 +545,11 @@ def _duplicates(r: Rules, vocabulary: Vocabulary, bad_period: set[int]) -> None:
     )
     r.unique(
         None,
-        list(keys),
+        keys,
         lambda row, first: (
             f"duplicates line {first}: the same statement is recorded twice (got the same "
             "source_id, agency, area, measure, period, value and quote, expected each statement "
             "once)"
         ),
-        skip=lambda row: quotes[row] == "",  # blank quotes are reported as blank
+        skip=quotes,  # blank quotes are reported as blank
     )
