@@ -213,16 +213,6 @@ def _usual_length(a: Analysis) -> list[Finding]:
     return findings
 
 
-def _best_period(rows: pd.DataFrame) -> pd.DataFrame:
-    """Periods ranked: most independent releases, then a primary source, then earliest."""
-    ranked = rows.groupby(["period_start", "period_end"]).agg(
-        votes=("release", "nunique"), primary=("primary", "any")
-    )
-    return ranked.reset_index().sort_values(
-        ["votes", "primary", "period_start"], ascending=[False, False, True]
-    )
-
-
 def _disagreeing(a: Analysis) -> list[Finding]:
     periods = _periods(a.claims)
     counts = periods.groupby(["cluster", "agency"])["period_start"].transform("nunique") + (
