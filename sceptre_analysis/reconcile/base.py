@@ -39,12 +39,19 @@ class Analysis:
         return self.figures.set_index("group") if not self.figures.empty else self.figures
 
     @cached_property
-    def _figure(self) -> dict[int, dict[str, object]]:
-        return self.by_group.to_dict("index") if not self.figures.empty else {}
+    def _figure_columns(self) -> dict[str, object]:
+        return {name: self.figures[name].to_numpy() for name in self.figures.columns}
+
+    @cached_property
+    def _figure_position(self) -> dict[int, int]:
+        if self.figures.empty:
+            return {}
+        return {int(g): i for i, g in enumerate(self.figures["group"].tolist())}
 
     def figure(self, group: int) -> dict[str, object]:
-        """One figure's row as a dictionary."""
-        return self._figure[int(group)]
+        """One figure's row as a dictionary (built when asked: few figures have findings)."""
+        i = self._figure_position[int(group)]
+        return {name: column[i] for name, column in self._figure_columns.items()}
 
     @cached_property
     def _columns(self) -> dict[str, object]:
