@@ -56,6 +56,8 @@ def check_tallies(
     if not cells.readable:
         return problems
     if len(cells) == 0:
+        if problems:  # the rows were there but could not be read: said above
+            return problems
         problems.append(
             Problem(
                 cells.path,
@@ -82,7 +84,7 @@ def check_tallies(
         _quote_states_value(r, units, vocabulary, values, highs, skip)
     if documents is not None and documents.texts:
         _quote_in_document(r, documents)
-    _duplicates(r, vocabulary, bad_period)
+    _duplicates(r, vocabulary)
     facts.bad_rows = skip | bad_period
     return problems + r.problems()
 
@@ -516,7 +518,7 @@ def _normal(quote: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _duplicates(r: Rules, vocabulary: Vocabulary, bad_period: set[int]) -> None:
+def _duplicates(r: Rules, vocabulary: Vocabulary) -> None:
     """The same statement twice: same source, agency, area, measure, period, figure and quote.
 
     Two figures in one sentence (two periods, two ends of a range) are different statements.
