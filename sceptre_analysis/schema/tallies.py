@@ -137,7 +137,7 @@ def _spellings(entries) -> list[str]:
     """Every name and alias as the vocabulary writes them (for a "did you mean")."""
     found: list[str] = []
     for entry in entries.values():
-        found.append(getattr(entry, "name", None) or getattr(entry, "phrase", ""))
+        found.append(str(getattr(entry, "name", None) or getattr(entry, "phrase", "")))
         found.extend(entry.aliases)
     return found
 
@@ -334,8 +334,8 @@ def _value_high(
     ):
         if row in skip or row in bad:
             continue
-        parsed = facts.qualifiers.get(qualifier)
-        is_range = parsed is not None and parsed.hedge.meaning == "range"
+        hedge = facts.qualifiers.get(qualifier)
+        is_range = hedge is not None and hedge.hedge.meaning == "range"
         low, high = values[row], highs[row]
         if is_range and high_text == "":
             r.add(
