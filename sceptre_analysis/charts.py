@@ -200,8 +200,8 @@ def _legend(ax: Axes, handles: list, vertical: bool) -> None:
         ax.legend(
             handles=handles,
             loc="upper left",
-            bbox_to_anchor=(0, -0.1 if vertical else -0.02),
-            ncols=min(len(handles), 2),
+            bbox_to_anchor=(0, -0.2 if vertical else -0.02),
+            ncols=min(len(handles), 2) if vertical else 1,
             frameon=False,
             fontsize=8,
         )
@@ -238,7 +238,13 @@ def parts_chart(
             ax = fig.add_subplot()
         else:
             fig = ax.get_figure()
-        peak = max([b.value for b in bars if not b.missing] or [1]) or 1
+        peak = (
+            max(
+                [max(b.value, sum(v for _, v, _ in b.segments)) for b in bars if not b.missing]
+                or [1]
+            )
+            or 1
+        )
         draw = ax.bar if vertical else ax.barh
         size_key = "width" if vertical else "height"
         any_hedged = False
@@ -283,22 +289,25 @@ def parts_chart(
                     ax.barh([position], [value], left=start, **seg)
                 start += value
             text = bar.text + (f" {bar.marker}" if bar.marker else "")
+            end = max(bar.value, start)
             if vertical:
+                crowded = len(bars) > 6
                 ax.annotate(
                     text,
-                    xy=(position, bar.value),
-                    xytext=(0, 3),
+                    xy=(position, end),
+                    # Neighbouring labels alternate in height so long ones never collide.
+                    xytext=(0, 3 + (9 if crowded and position % 2 else 0)),
                     textcoords="offset points",
                     ha="center",
                     va="bottom",
                     color=TEXT_COLOUR,
-                    fontsize=8,
+                    fontsize=7 if crowded else 8,
                     fontweight="bold",
                 )
             else:
                 ax.annotate(
                     text,
-                    xy=(bar.value, position),
+                    xy=(end, position),
                     xytext=(4, 0),
                     textcoords="offset points",
                     va="center",
@@ -306,11 +315,14 @@ def parts_chart(
                     fontweight="bold",
                 )
         ticks = list(range(len(bars)))
-        names = [textwrap.fill(b.label, 12 if vertical else 28) for b in bars]
+        names = [
+            b.label if "\n" in b.label else textwrap.fill(b.label, 12 if vertical else 28)
+            for b in bars
+        ]
         if vertical:
             ax.set_xticks(ticks, names, fontsize=8)
             ax.set_yticks([])
-            ax.set_ylim(0, peak * 1.15)
+            ax.set_ylim(0, peak * 1.22)
             ax.tick_params(axis="x", length=0)
         else:
             ax.set_yticks(ticks, names)
@@ -355,7 +367,7 @@ def parts_chart(
             foot += "\n" + textwrap.fill(note, 110)
         fig.supxlabel(foot, x=0.01, ha="left", fontsize=8, color=MUTED)
         if own_figure:
-            for _ in range(3):
+            for _ in range(2):
                 fig.draw_without_rendering()
             fig.set_layout_engine("none")
     return fig
@@ -365,10 +377,11 @@ def parts_chart_alt(title: str, bars: Sequence[Bar]) -> str:
     """Alt text with every figure the bars and their parts show, hedges kept."""
     pieces = []
     for bar in bars:
+        label = " ".join(bar.label.split())
         if bar.missing:
-            pieces.append(f"{bar.label}: no figures")
+            pieces.append(f"{label}: no figures")
             continue
-        text = f"{bar.label}: {bar.text}"
+        text = f"{label}: {bar.text}"
         if bar.segments:
             text += " (" + ", ".join(f"{s[0]} {format_value(s[1])}" for s in bar.segments) + ")"
         pieces.append(text + (f" {bar.marker}" if bar.marker else ""))

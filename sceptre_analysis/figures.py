@@ -26,10 +26,10 @@ import pandas as pd
 
 from . import hedges
 from .hedges import Claim
-from .load import QUALIFIERS, Dataset
+from .load import Dataset
 from .metrics import with_derived
 from .narrative import format_date, format_number, format_period, plural, spell_small
-from .reconcile import reconcile
+from .reconcile import Reconciliation, analyse
 from .roles import MeasureRole, Roles, measure_roles
 from .vocab import Vocabulary, load_vocabulary
 
@@ -76,30 +76,68 @@ class ReportData:
     _reconciled: dict = field(default_factory=dict, repr=False)
 
     def source(self, source_id: str) -> dict:
-        rows = self.sources[self.sources["source_id"] == source_id]
-        return rows.iloc[0].to_dict() if not rows.empty else {"source_id": source_id}
+        """sources.csv's row for ``source_id`` as a dict (looked up once)."""
+        key = ("sources",)
+        if key not in self._reconciled:
+            self._reconciled[key] = {
+                str(row["source_id"]): row for row in self.sources.to_dict("records")
+            }
+        return self._reconciled[key].get(source_id, {"source_id": source_id})
+
+    def pool(self) -> pd.DataFrame:
+        """Stated claims plus totals computed from exact parts (``derived``), computed once."""
+        key = ("pool",)
+        if key not in self._reconciled:
+            pool = with_derived(self.dataset.tallies, self.dataset.measures)
+            self._reconciled[key] = pool.assign(
+                agency=pool["agency"].astype(str),
+                area=pool["area"].astype(str),
+                measure=pool["measure"].astype(str),
+                source_id=pool["source_id"].astype(str),
+                operation=pool["operation"].astype(str),
+                qualifier=pool["qualifier"]
+                .astype(object)
+                .where(pool["qualifier"].notna(), "")
+                .astype(str),
+            )
+        return self._reconciled[key]
+
+    def analysis(self) -> Reconciliation:
+        """Reconciliation of the whole dataset (every check, every week), run once."""
+        key = ("analysis",)
+        if key not in self._reconciled:
+            self._reconciled[key] = analyse(self.dataset, vocabulary=self.vocabulary)
+        return self._reconciled[key]
 
     def reconciliation(self, operation: str, week: pd.Timestamp) -> pd.DataFrame:
-        """Reconciliation rows for one operation week (all agencies), computed once."""
-        key = (operation, pd.Timestamp(week))
+        """Reconciliation's figures for one operation week (all agencies): the chosen value,
+        its status (conflict, scope, caution, consistent) and why."""
+        key = ("figures", operation, pd.Timestamp(week))
         if key not in self._reconciled:
-            tallies = self.dataset.tallies
-            if "week" in tallies.columns:
-                tallies = tallies[tallies["week"] == key[1]]
-            else:
-                tallies = tallies[tallies["period_start"] == key[1]]
-            tallies = tallies[tallies["operation"].astype(str) == operation]
-            if "context" in tallies.columns:
-                tallies = tallies[tallies["context"].astype(str) == ""]
-            frame = reconcile(tallies, self.dataset.sources, self.dataset.measures, QUALIFIERS)
-            frame = frame.assign(
+            frame = self.analysis().figures
+            frame = frame[
+                (frame["operation"].astype(str) == operation)
+                & (frame["week"] == pd.Timestamp(week))
+            ]
+            self._reconciled[key] = frame.assign(
                 agency=frame["agency"].astype(str),
                 area=frame["area"].astype(str),
                 measure=frame["measure"].astype(str),
                 status=frame["status"].astype(str),
-            )
-            self._reconciled[key] = frame.reset_index(drop=True)
+            ).reset_index(drop=True)
         return self._reconciled[key]
+
+    def findings(
+        self, operation: str, weeks: list[pd.Timestamp], agency: str | None = None
+    ) -> pd.DataFrame:
+        """Reconciliation's findings about these weeks (and agency), worst first."""
+        found = self.analysis().findings
+        mask = (found["operation"].astype(str) == operation) & found["week"].isin(
+            [pd.Timestamp(w) for w in weeks]
+        )
+        if agency is not None:
+            mask &= found["agency"].astype(str) == agency
+        return found[mask].reset_index(drop=True)
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -320,8 +358,8 @@ class Figure:
     derived: bool = False
     basis: str = ""
     """For a computed figure, what it was computed from ("187 knives + 58 ...")."""
-    as_stated: list[tuple[str, str, int]] = field(default_factory=list)
-    """Every hedged claim of this figure: (words, source_id, line)."""
+    as_stated: list[tuple[str, str, int, str]] = field(default_factory=list)
+    """Every hedged claim of this figure: (its words with the hedge, source_id, line, quote)."""
     supporters: list[str] = field(default_factory=list)
     """Sources whose claims agree with the chosen one."""
     compared_with: str = ""
@@ -379,9 +417,8 @@ def _status(
     agreeing = list(dict.fromkeys(agreeing))
     if disputed:
         return "disputed", agreeing
-    sources = data.sources.set_index("source_id")
-    verified = [s for s in agreeing if s in sources.index and bool(sources.loc[s, "verified"])]
-    publishers = {str(sources.loc[s, "publisher"]) or s for s in verified}
+    verified = [s for s in agreeing if bool(data.source(s).get("verified"))]
+    publishers = {str(data.source(s).get("publisher") or s) for s in verified}
     if len(publishers) >= 2:
         return "confirmed", agreeing
     if publishers:
@@ -401,18 +438,14 @@ def chosen_figures(
     rec = rec[rec["agency"] == agency]
     doubtful_areas = {
         str(row.area): finding_id(agency, str(row.area), WHOLE_LIST)
-        for row in rec[(rec["status"] == "scope")].itertuples(index=False)
+        for row in rec[(rec["measure"] == WHOLE_LIST)].itertuples(index=False)
     }
-    pool = with_derived(data.dataset.tallies, data.dataset.measures)
-    pool = pool.assign(
-        agency=pool["agency"].astype(str),
-        area=pool["area"].astype(str),
-        measure=pool["measure"].astype(str),
-        source_id=pool["source_id"].astype(str),
-        qualifier=pool["qualifier"].astype(object).where(pool["qualifier"].notna(), "").astype(str),
-    )
-    pool = pool[(pool["agency"] == agency) & (pool["period_start"].isin(claims["period_start"]))]
-    pool = pool[pool["operation"].astype(str) == operation]
+    pool = data.pool()
+    pool = pool[
+        (pool["agency"] == agency)
+        & (pool["operation"] == operation)
+        & pool["period_start"].isin(claims["period_start"])
+    ]
     figures: list[Figure] = []
     for (area, measure), group in claims.groupby(["area", "measure"], sort=False):
         role = data.roles.get(measure)
@@ -422,7 +455,7 @@ def chosen_figures(
         candidates = pool[(pool["area"] == area) & (pool["measure"] == measure)]
         chosen_row, derived = _chosen_row(group, candidates, item)
         chosen = claim_of(chosen_row, data.vocabulary)
-        conflict = not item.empty and str(item.iloc[0]["status"]) == "conflict"
+        conflict = not item.empty and str(item.iloc[0]["status"]) in ("conflict", "scope")
         status, supporters = _status(data, chosen, candidates, conflict or area in doubtful_areas)
         finding = ""
         if area in doubtful_areas:
@@ -430,7 +463,12 @@ def chosen_figures(
         elif conflict:
             finding = finding_id(agency, area, measure)
         hedged = [
-            (figure_text(claim_of(r, data.vocabulary), role), str(r["source_id"]), int(r["line"]))
+            (
+                figure_text(claim_of(r, data.vocabulary), role),
+                str(r["source_id"]),
+                int(r["line"]),
+                str(r["quote"]),
+            )
             for r in group.to_dict("records")
             if not claim_of(r, data.vocabulary).is_exact
         ]
@@ -457,7 +495,9 @@ def chosen_figures(
         )
     order = {m: i for i, m in enumerate(data.roles)}
     areas = list(dict.fromkeys(f.area for f in figures))
-    figures.sort(key=lambda f: (areas.index(f.area), order.get(f.measure, len(order))))
+    figures.sort(
+        key=lambda f: (f.doubtful_scope, areas.index(f.area), order.get(f.measure, len(order)))
+    )
     return figures
 
 

@@ -15,24 +15,19 @@ from collections.abc import Iterable
 import pandas as pd
 from markupsafe import Markup
 
-from .figures import WHOLE_LIST, Citations, Figure, Period, finding_id, number_text
+from .figures import WHOLE_LIST, Citations, Figure, Period, finding_id
 from .narrative import join_words, spell_small
+from .reconcile.html import KIND_TITLES
+from .reconcile.html import findings_html as reconcile_html
 from .roles import Roles
 from .tables import cite_cell, per_day_text
 
 __all__ = [
-    "FINDING_KINDS",
     "check_overview_html",
     "findings_html",
     "item_text",
     "lede_html",
 ]
-
-FINDING_KINDS = {
-    "conflict": "Contradictions",
-    "scope": "Lists whose scope is doubtful",
-}
-"""Reconciliation statuses shown as findings, with the heading each group gets."""
 
 
 def _lower(label: str) -> str:
@@ -58,6 +53,9 @@ def item_text(figure: Figure, *, as_part: bool = False) -> str:
 
 
 def _span(figure: Figure, text: str) -> Markup:
+    if figure.derived and figure.as_stated:
+        stated = join_words(list(dict.fromkeys(w for w, _s, _l, _q in figure.as_stated)))
+        text = Markup("{} (the sum of its parts; the sources give {})").format(text, stated)
     span = Markup("<span class='figure' data-measure='{}'>{}</span>").format(figure.measure, text)
     if figure.status == "disputed" and figure.finding:
         span += Markup(" (<a class='status disputed' href='#{}'>disputed</a>)").format(
@@ -163,71 +161,57 @@ def lede_html(
     return Markup("<p class='lede'>{}</p>").format(Markup(" ").join(sentences))
 
 
-def _claim_lines(rec_row: dict, claims: pd.DataFrame) -> list[dict]:
-    lines = set(int(x) for x in (rec_row.get("lines") or []))
-    return [r for r in claims.to_dict("records") if int(r["line"]) in lines]
-
-
 def findings_html(
-    rec: pd.DataFrame,
-    claims: pd.DataFrame,
+    findings: pd.DataFrame,
     citations: Citations,
     *,
     heading_level: int = 3,
-    grouped: bool = False,
-    roles: Roles | None = None,
 ) -> Markup:
-    """Each contradiction or doubtful scope as a titled section with an anchor.
-
-    ``grouped`` puts the findings under one heading per kind (the source check); the
-    claims each finding rests on cite their sources, so the Sources list names them.
+    """Reconciliation's findings grouped by kind (:func:`reconcile.findings_html`), each with
+    an anchor a "disputed" figure links to, and its claims' sources cited in the Sources list.
     """
-    problems = rec[rec["status"].isin(list(FINDING_KINDS))]
-    if problems.empty:
-        return Markup("<p>No contradictions among these claims.</p>")
-    blocks: list[Markup] = []
-    level = heading_level + (1 if grouped else 0)
-    for kind, title in FINDING_KINDS.items():
-        rows = problems[problems["status"] == kind].to_dict("records")
-        if not rows:
-            continue
-        if grouped:
-            blocks.append(Markup("<h{l}>{t}</h{l}>").format(l=heading_level, t=title))
-        for row in rows:
-            anchor = finding_id(row["agency"], row["area"], row["measure"])
-            if kind == "scope":
-                label = str(row["label"])
-                heading = Markup("Scope: {}").format(label[:1].upper() + label[1:])
-                used = ""
-            else:
-                heading = Markup("{} — {} ({})").format(row["label"], row["agency"], row["area"])
-                role = roles.get(str(row["measure"])) if roles is not None else None
-                chosen = row.get("chosen")
-                used = (
-                    Markup("The reports use {}. ").format(number_text(role)(float(chosen)))
-                    if chosen is not None and not pd.isna(chosen)
-                    else ""
-                )
+    from bs4 import BeautifulSoup
+
+    if findings is None or findings.empty:
+        return Markup("<p class='findings-none'>No contradictions among these claims.</p>")
+    unverified = {
+        str(ref.source_id)
+        for refs in findings["claims"]
+        for ref in refs
+        if not citations.data.source(str(ref.source_id)).get("verified")
+    }
+    soup = BeautifulSoup(str(reconcile_html(findings, unverified=unverified)), "html.parser")
+    order = list(KIND_TITLES)
+    kinds = sorted(
+        findings["kind"].unique(), key=lambda k: order.index(k) if k in order else len(order)
+    )
+    rows = [row for kind in kinds for row in findings[findings["kind"] == kind].to_dict("records")]
+    items = soup.select("li.finding")
+    seen: set[str] = set()
+    for row, item in zip(rows, items, strict=True):
+        anchor = finding_id(str(row["agency"]), str(row["area"]), str(row["measure"]))
+        if anchor not in seen:
+            item["id"] = anchor
+            seen.add(anchor)
+        refs = [
+            ref
+            for ref in row["claims"]
+            if not getattr(ref, "computed_from", ())
+            and str(ref.source_id) in set(citations.data.sources["source_id"])
+        ]
+        if refs:
             cited = Markup("; ").join(
-                cite_cell(citations, str(c["source_id"]), [int(c["line"])])
-                for c in _claim_lines(row, claims)
+                cite_cell(citations, str(ref.source_id), [ref.line] if ref.line else None)
+                for ref in refs
             )
-            blocks.append(
-                Markup(
-                    "<section class='finding' id='{anchor}'><h{l}>{heading}</h{l}>"
-                    "<p>{explanation}</p><p class='claims'><strong>Claims:</strong> {cited}</p>"
-                    "<p class='decision'><strong>Decision:</strong> {used}{reason}</p></section>"
-                ).format(
-                    anchor=anchor,
-                    l=level,
-                    heading=heading,
-                    explanation=row["explanation"],
-                    cited=cited or "–",
-                    used=used,
-                    reason=row["reason"],
-                )
+            block = BeautifulSoup(
+                str(Markup("<p class='claims'><strong>Sources:</strong> {}</p>").format(cited)),
+                "html.parser",
             )
-    return Markup("").join(blocks)
+            item.append(block)
+    for heading in soup.select("h4"):
+        heading.name = f"h{heading_level}"
+    return Markup(str(soup))
 
 
 def check_overview_html(

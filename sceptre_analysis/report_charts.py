@@ -9,6 +9,7 @@ part or with an unrelated one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure as MplFigure
@@ -60,10 +61,10 @@ def category_charts(
     *,
     agency: str,
     period: Period,
-    source: str,
+    source: Callable[[str], str],
 ) -> list[ChartBlock]:
     """One chart per category and unit with something to show: two or more comparable
-    figures, or one total drawn with its parts."""
+    figures, or one total drawn with its parts. ``source`` names a source id for the foot."""
     results = [f for f in figures if f.is_result and f.role.is_count and not f.claim.is_change]
     areas = list(dict.fromkeys(f.area for f in results))
     blocks: list[ChartBlock] = []
@@ -75,6 +76,8 @@ def category_charts(
                 continue
             figure = here[measure]
             parts = [here[m] for m in roles.order(here) if roles.nearest(m, here) == measure]
+            if parts and not roles.complete(measure, [p.measure for p in parts]):
+                parts = parts[:1]  # subsets may overlap each other: stack only one
             groups.setdefault((figure.role.category, figure.role.unit), []).append((figure, parts))
     for (category, _unit), members in groups.items():
         if len(members) < 2 and not members[0][1]:
@@ -102,10 +105,11 @@ def category_charts(
         note = ""
         if any(parts for _, parts in members):
             note = "Parts are drawn inside the bar of the total they belong to."
+        drawn = [f for figure, parts in members for f in (figure, *parts)]
         fig = charts.parts_chart(
             bars,
             title=title,
-            source=source,
+            source="; ".join(source(s) for s in dict.fromkeys(f.source_id for f in drawn)),
             note=note,
             total_label="the rest of the total (not broken down)",
         )

@@ -11,9 +11,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["MIMETYPE", "show_report_meta"]
+__all__ = ["MIMETYPE", "PRINT_CSS", "show_report_meta"]
 
 MIMETYPE = "application/vnd.sceptre.report+json"
+
+PRINT_CSS = """
+h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+.jp-MarkdownCell:has(h2:last-child), .jp-MarkdownCell:has(h3:last-child) { break-after: avoid; }
+section.finding, p.lede, figure, img, .jp-OutputArea-output img { break-inside: avoid; }
+table.report tr { break-inside: avoid; }
+span.part { padding-left: 1em; display: inline-block; }
+a.status.disputed, span.status.disputed { color: #a33; }
+"""
+"""Print rules for the reports' own blocks: a heading stays with what follows it, a chart
+or a finding is never split across pages (the export template holds the rest)."""
 
 
 def _plain(value: Any) -> Any:
@@ -23,8 +34,9 @@ def _plain(value: Any) -> Any:
 
 def show_report_meta(**fields: Any) -> dict[str, Any]:
     """Display the metadata bundle (call once per report notebook) and return it."""
-    from IPython.display import display
+    from IPython.display import HTML, display
 
     payload = _plain(fields)
     display({MIMETYPE: payload}, raw=True)
+    display(HTML(f"<style>{PRINT_CSS}</style>"))
     return payload

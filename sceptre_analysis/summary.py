@@ -87,11 +87,12 @@ class OperationSummary:
         rec = self.data.reconciliation(operation, self.week)
         self.rec = rec[rec["agency"] == agency]
         self.citations = Citations(self.data)
-        source = "; ".join(
-            self.citations.label(s) for s in dict.fromkeys(f.source_id for f in self.figures)
-        )
         self.charts: list[ChartBlock] = category_charts(
-            self.figures, self.data.roles, agency=agency, period=self.period, source=source
+            self.figures,
+            self.data.roles,
+            agency=agency,
+            period=self.period,
+            source=self.citations.label,
         )
         self._table = tables.figures_table(self.figures, self.citations, self.data.roles)
 
@@ -142,7 +143,8 @@ class OperationSummary:
         return table_html(frame, empty="The sources give no figures for other agencies this week.")
 
     def disputes_html(self) -> Markup:
-        return prose.findings_html(self.rec, self.claims, self.citations, roles=self.data.roles)
+        found = self.data.findings(self.operation, [self.week], self.agency)
+        return prose.findings_html(found, self.citations)
 
     def sources_html(self) -> Markup:
         return tables.sources_html(self.citations)
@@ -191,9 +193,9 @@ class SourceCheck:
         return prose.check_overview_html(self.operation, self.period, self.claims, self.rec)
 
     def findings_html(self) -> Markup:
-        return prose.findings_html(
-            self.rec, self.claims, self.citations, grouped=True, roles=self.data.roles
-        )
+        """Every reconciliation finding of the week, grouped by kind."""
+        found = self.data.findings(self.operation, [self.week])
+        return prose.findings_html(found, self.citations)
 
     def hedges_html(self) -> Markup:
         return table_html(

@@ -33,6 +33,7 @@ __all__ = [
     "per_day_text",
     "plain",
     "sources_html",
+    "stated_html",
     "status_cell",
     "table_html",
 ]
@@ -82,7 +83,7 @@ def per_day_text(figure: Figure) -> str:
     means nothing (``per_day`` is not yes) or the period is not known to the day."""
     days = figure.period.days
     claim = figure.claim
-    if not figure.role.per_day or not days or claim.is_change or figure.status == "disputed":
+    if not figure.role.per_day or not days or claim.is_change or figure.doubtful_scope:
         return ""
     import math
 
@@ -109,6 +110,12 @@ def _measure_cell(label: str, depth: int, parent_complete: bool) -> Markup | str
     return Markup("<span class='part depth-{}'>{} {}</span>").format(depth, lead, label)
 
 
+def stated_html(citations: Citations, words: str, source_id: str, line: int, quote: str) -> Markup:
+    """A hedged claim in our words, then the source's own words in quotation marks:
+    over 9,639 knives (“Over 9,639 knives removed”, NPCC [1])."""
+    return Markup("{} (“{}”, {})").format(words, quote, cite_cell(citations, source_id, [line]))
+
+
 def figures_table(figures: list[Figure], citations: Citations, roles: Roles) -> pd.DataFrame:
     """The figures readers see first: each total followed by its parts ("of which ..."),
     each figure with its hedge, the hedged wordings the sources used, its source and status."""
@@ -123,10 +130,7 @@ def figures_table(figures: list[Figure], citations: Citations, roles: Roles) -> 
             parent = roles.nearest(measure, here)
             siblings = [m for m in here if roles.nearest(m, here) == parent] if parent else []
             complete = parent is not None and roles.complete(parent, siblings)
-            notes = [
-                Markup("“{}” ({})").format(words, cite_cell(citations, sid))
-                for words, sid, _line in figure.as_stated
-            ]
+            notes = [stated_html(citations, *item) for item in figure.as_stated]
             if figure.derived and figure.basis:
                 notes.insert(0, Markup("computed: {}").format(figure.basis))
             supporters = [s for s in figure.supporters if s != figure.source_id]

@@ -17,7 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import charts, prose, tables
-from .figures import Citations, Figure, ReportData, chosen_figures, number_text
+from .figures import Citations, Figure, ReportData, chosen_figures, finding_id, number_text
 from .hedges import Claim
 from .narrative import join_words
 from .params import ParameterError
@@ -126,6 +126,9 @@ class TrendReport:
                 found = [f for f in found if f.role.category == self.group]
             if found:
                 self.figures[week] = found
+        # The weeks this agency has figures for: the axis of every chart; a family without
+        # figures in one of them shows a gap there.
+        self.weeks = [week for week in self.weeks if week in self.figures]
         self.citations = Citations(data)
         self.families = self._families()
         self.charts = [self._chart(root, points) for root, points in self.families.items()]
@@ -148,8 +151,13 @@ class TrendReport:
 
     def _families(self) -> dict[str, list[Point | None]]:
         roles = self.data.roles
-        present = {f.measure for found in self.figures.values() for f in found}
-        roots = roles.roots(present)
+        # A family for every measure that is the top of what some week gives: knives when
+        # one week gives knives alone and another gives knives inside a wider total.
+        roots = roles.order(
+            root
+            for found in self.figures.values()
+            for root in roles.roots({f.measure for f in found})
+        )
         families: dict[str, list[Point | None]] = {}
         for root in roots:
             points: list[Point | None] = []
@@ -174,7 +182,12 @@ class TrendReport:
                 )
             if sum(p is not None for p in points) >= 2:
                 families[root] = points
-        return families
+        # A part already drawn inside a wider family's bars gets no chart of its own.
+        return {
+            root: points
+            for root, points in families.items()
+            if not (roles.ancestors(root) & set(families))
+        }
 
     # ---- blocks --------------------------------------------------------------------------
 
@@ -205,8 +218,17 @@ class TrendReport:
     def _chart(self, root: str, points: list[Point | None]) -> ChartBlock:
         role = self.data.roles[root]
         bars = []
+        months = [f"{w:%b %Y}" for w in self.weeks]
+        # Subsets (part_of) may overlap each other: only the one most weeks give is drawn.
+        counts: dict[str, int] = {}
+        for point in points:
+            if point is not None and not point.complete:
+                for part in point.parts:
+                    counts[part.measure] = counts.get(part.measure, 0) + 1
+        kept_subset = max(counts, key=lambda m: (counts[m], -len(m))) if counts else ""
         for week, point in zip(self.weeks, points, strict=True):
-            label = f"{week:%b %Y}"
+            same_month = months.count(f"{week:%b %Y}") > 1
+            label = f"{week.day} {week:%b}\n{week:%Y}" if same_month else f"{week:%b}\n{week:%Y}"
             if point is None:
                 bars.append(charts.Bar(label=label, missing=True))
                 continue
@@ -217,7 +239,9 @@ class TrendReport:
                     text=point.text.replace(" (sum of the parts given)", "*"),
                     hedged=point.total is not None and point.total.hedged,
                     segments=tuple(
-                        (p.role.label, p.claim.high or p.value, p.hedged) for p in point.parts
+                        (p.role.label, p.claim.high or p.value, p.hedged)
+                        for p in point.parts
+                        if point.complete or p.measure == kept_subset
                     ),
                     marker=DISPUTED_MARK if point.disputed else "",
                     complete=point.complete,
@@ -251,7 +275,13 @@ class TrendReport:
             bars=[root],
             segments={
                 root: list(
-                    dict.fromkeys(f.measure for p in points if p is not None for f in p.parts)
+                    dict.fromkeys(
+                        f.measure
+                        for p in points
+                        if p is not None
+                        for f in p.parts
+                        if p.complete or f.measure == kept_subset
+                    )
                 )
             },
         )
@@ -316,11 +346,6 @@ class TrendReport:
                     continue
                 if point.total is not None:
                     text = prose._span(point.total, prose.item_text(point.total))
-                    if point.total.derived and point.total.as_stated:
-                        stated = join_words([f"“{w}”" for w, _s, _l in point.total.as_stated])
-                        text += Markup(" (the sum of its parts; the release says {})").format(
-                            stated
-                        )
                 else:
                     text = Markup("{}").format(point.text)
                 sentence = Markup("In {}: {}").format(week_label(point.week), text)
@@ -373,10 +398,8 @@ class TrendReport:
                             ),
                             "Figure": figure.number,
                             "As stated": Markup("; ").join(
-                                Markup("“{}” ({})").format(
-                                    words, tables.cite_cell(self.citations, sid)
-                                )
-                                for words, sid, _line in figure.as_stated
+                                tables.stated_html(self.citations, *item)
+                                for item in figure.as_stated
                             ),
                             "Status": tables.status_cell(figure),
                             "Source": tables.cite_cell(
@@ -392,34 +415,24 @@ class TrendReport:
 
     def disputes_html(self) -> Markup:
         """The findings behind every disputed point drawn."""
-        blocks = []
-        for week in self.drawn_weeks:
-            rec = self.data.reconciliation(self.operation, week)
-            rec = rec[rec["agency"] == self.agency]
-            drawn = {
-                f.finding
-                for ps in self.families.values()
-                for p in ps
-                if p is not None and p.week == week
-                for f in p.figures
-                if f.finding
-            }
-            from .figures import finding_id
-
-            rec = rec[
-                [
-                    finding_id(a, b, c) in drawn
-                    for a, b, c in zip(rec["agency"], rec["area"], rec["measure"], strict=True)
-                ]
+        drawn = {
+            f.finding
+            for points in self.families.values()
+            for point in points
+            if point is not None
+            for f in point.figures
+            if f.finding
+        }
+        found = self.data.findings(self.operation, self.drawn_weeks, self.agency)
+        found = found[
+            [
+                finding_id(str(a), str(b), str(c)) in drawn
+                for a, b, c in zip(found["agency"], found["area"], found["measure"], strict=True)
             ]
-            if rec.empty:
-                continue
-            claims = self.data.claims
-            claims = claims[(claims["week"] == week) & (claims["agency"] == self.agency)]
-            blocks.append(prose.findings_html(rec, claims, self.citations, roles=self.data.roles))
-        if not blocks:
+        ]
+        if found.empty:
             return Markup("<p>The sources do not disagree on any figure drawn here.</p>")
-        return Markup("").join(blocks)
+        return prose.findings_html(found, self.citations)
 
     def sources_html(self) -> Markup:
         return tables.sources_html(self.citations)

@@ -73,7 +73,8 @@ def test_a_total_computed_from_its_parts_says_so_and_keeps_the_stated_hedge(data
     knives = {f.measure: f for f in chosen_figures(data, OP, "2021-11-15", NATIONAL)}["knives"]
     assert knives.derived and knives.value == 936 + 8703
     assert "936" in knives.basis and "8,703" in knives.basis
-    assert [words for words, _, _ in knives.as_stated] == ["over 9,639 knives"]
+    assert [words for words, *_ in knives.as_stated] == ["over 9,639 knives"]
+    assert [quote for *_, quote in knives.as_stated] == ["over 9639 knives"]
 
 
 def test_status_words(data):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sceptre_analysis import build, plan
+from sceptre_analysis import build, params, plan
 from sceptre_analysis.load import load_dataset
 from sceptre_analysis.plan import PlanError, expand, quick_key, read_plan
 
@@ -47,6 +47,28 @@ def test_without_a_plan_file_every_notebook_is_built_once(tmp_path, dataset):
         {},
         {},
     ]
+
+
+def test_project_plan_covers_every_reportable_week_agency_trends_and_checks(dataset):
+    from sceptre_analysis.figures import reportable_agencies
+
+    planned = [
+        (p.request.notebook, dict(p.request.parameters))
+        for p in expand(read_plan(ROOT / "pyproject.toml"), dataset)
+    ]
+    weeks = params.allowed_values("week", dataset, {"operation": "Operation Sceptre"})
+    summaries = {(p["week"], p["agency"]) for n, p in planned if n == "operation_summary"}
+    assert summaries == {
+        (week, agency)
+        for week in weeks
+        for agency in reportable_agencies(dataset, "Operation Sceptre", week)
+    }
+    assert summaries  # the frozen seed week has reportable agencies
+    assert {p["agency"] for n, p in planned if n == "trend"} == {
+        "National (all forces)",
+        "Metropolitan Police Service",
+    }
+    assert {p["week"] for n, p in planned if n == "source_check"} == set(weeks)
 
 
 def test_star_expands_to_the_agencies_in_the_data(tmp_path, dataset):

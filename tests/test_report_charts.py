@@ -29,7 +29,7 @@ def _blocks(data, week, agency):
     figures = chosen_figures(data, OP, week, agency)
     claims = data.claims[(data.claims["week"] == week) & (data.claims["agency"] == agency)]
     return category_charts(
-        figures, data.roles, agency=agency, period=selected_period(claims), source="test"
+        figures, data.roles, agency=agency, period=selected_period(claims), source=lambda s: s
     )
 
 
