@@ -435,10 +435,14 @@ class _Data:
         return self._recs[("all", "")]
 
     def _from_figures(self, figures: pd.DataFrame, week: _Week, agency: str) -> dict[str, Evidence]:
-        key = "week" if "week" in figures.columns else "period_start"
+        # reconciliation may key a week by another of its first days than the loader does
+        # (two sources starting a day apart): a figure whose own period starts the week counts
+        same_week = pd.to_datetime(figures["period_start"]) == week.start
+        if "week" in figures.columns:
+            same_week |= pd.to_datetime(figures["week"]) == week.start
         rows = figures[
             (figures["operation"].astype(str) == week.operation)
-            & (pd.to_datetime(figures[key]) == week.start)
+            & same_week
             & (figures["measure"].astype(str) != "(whole list)")
         ]
         found: dict[str, Evidence] = {}
