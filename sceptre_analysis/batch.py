@@ -510,7 +510,7 @@ def run_batch(
     the build) is recorded when every report ends good, so the next unchanged
     ``build --all`` can stop early.
     """
-    from .execute import release_kernels
+    from .execute import prestarted, release_kernels
 
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -550,7 +550,9 @@ def run_batch(
             retry: list[Job] = []
             futures: dict[Future, Job] = {}
             try:
-                warm = own and len(pending) > 1  # only our processes: they stop their kernels
+                # Only in our processes (they stop their kernels); a one-off report uses the
+                # kernel pre-started while the data was checked, if there is one.
+                warm = own and (len(pending) > 1 or (count == 1 and prestarted()))
                 for job in pending:
                     task = Task(job.request, out_dir, *task_dirs, dataset, cell_timeout,
                                 notebook_timeout, reuse_kernel=warm)  # fmt: skip

@@ -304,6 +304,8 @@ def build_command(
 
     from .batch import schedule
 
+    if notebook and not dry_run and jobs in (None, 1) and not scheduler:
+        _prestart(notebook)
     try:
         planned = schedule(
             notebook=notebook,
@@ -315,6 +317,8 @@ def build_command(
             force=force,
         )
     except SceptreError as error:
+        if "sceptre_analysis.execute" in sys.modules:  # a kernel pre-started for nothing
+            sys.modules["sceptre_analysis.execute"].release_kernels()
         message = str(error)
         if type(error).__name__ == "DataValidationError":
             message = f"the data has problems:\n{message}"
@@ -326,6 +330,21 @@ def build_command(
         if decision.reason.startswith("replaces"):
             click.echo(f"warning: {decision.job.stem}: {decision.reason}", err=True)
     _run(planned, jobs, cell_timeout, notebook_timeout, scheduler)
+
+
+def _prestart(notebook: str) -> None:
+    """Start the one report's kernel now: it warms up while the data is checked."""
+    from .report import resolve_notebook
+    from .settings import source_date_epoch
+
+    try:
+        source_date_epoch()  # a bad one would crash the kernel
+        folder = resolve_notebook(notebook).parent
+    except SceptreError:
+        return  # reported properly by the checks
+    from .execute import prestart
+
+    prestart(cwd=folder)
 
 
 def _stop_on_sigterm() -> None:

@@ -136,6 +136,7 @@ def _extract_all(rules, text: str):
 
 def _from_extraction(figure, text: str) -> DraftFigure:
     start, end = _span(figure, text)
+    earlier = "earlier" in (figure.note or "")
     return DraftFigure(
         value=float(figure.value),
         text=" ".join(text[start:end].split()),
@@ -146,8 +147,11 @@ def _from_extraction(figure, text: str) -> DraftFigure:
         measure=figure.measure or None,
         agency=figure.agency or None,
         area=figure.area if figure.area else "",
-        period_start=_date(figure.period_start),
-        period_end=_date(figure.period_end),
+        # extraction places every figure in a week (from the publication date or a month
+        # named anywhere); a draft is checked against its own stated dates instead, except
+        # for a figure extraction reads as about an earlier week
+        period_start=_date(figure.period_start) if earlier else None,
+        period_end=_date(figure.period_end) if earlier else None,
         operation=figure.operation or None,
     )
 

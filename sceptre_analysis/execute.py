@@ -41,6 +41,8 @@ from .settings import DEFAULT_CELL_TIMEOUT
 __all__ = [
     "ExecutionFailed",
     "execute_notebook",
+    "prestart",
+    "prestarted",
     "release_kernels",
     "runtime_dir",
     "start_kernel",
@@ -268,8 +270,44 @@ def _run_code(km: AsyncKernelManager, code: str, timeout: float = 120) -> bool:
         kc.stop_channels()
 
 
+_starting: dict[str, Any] = {}  # kernel name -> Future of a kernel warming up in a thread
+
+
+def _new_warm_kernel(kernel_name: str, folder: Path) -> AsyncKernelManager:
+    km = start_kernel(kernel_name, folder)
+    if not _run_code(km, WARM_UP):
+        log.debug("warm-up failed; the kernel runs one report only")
+    return km
+
+
+def prestart(kernel_name: str = "python3", cwd: Path | None = None) -> None:
+    """Start warming a kernel now, in a thread, while this process checks the data.
+
+    For a one-off build: the kernel's start-up and imports (another process, another core)
+    overlap the checks, and :func:`execute_notebook` with ``reuse_kernel`` picks it up.
+    """
+    if kernel_name in _kept or kernel_name in _starting:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sceptre-warm")
+    _starting[kernel_name] = pool.submit(_new_warm_kernel, kernel_name, Path(cwd or os.getcwd()))
+    pool.shutdown(wait=False)
+
+
+def prestarted() -> bool:
+    return bool(_starting)
+
+
 def _warm_kernel(kernel_name: str, folder: Path) -> AsyncKernelManager:
     """A kept kernel, reset for a new report; or a new one, warmed up and kept."""
+    starting = _starting.pop(kernel_name, None)
+    if starting is not None:
+        try:
+            _kept.setdefault(kernel_name, starting.result())
+            _kept_uses[kernel_name] = 0
+        except Exception as error:  # the report starts its own kernel instead
+            log.debug("pre-started kernel failed: %s", error)
     km = _kept.pop(kernel_name, None)
     if km is not None:
         usable = km.has_kernel and _kept_uses.get(kernel_name, 0) < MAX_USES
@@ -277,14 +315,17 @@ def _warm_kernel(kernel_name: str, folder: Path) -> AsyncKernelManager:
             return km
         _discard(km)
     _kept_uses[kernel_name] = 0
-    km = start_kernel(kernel_name, folder)
-    if not _run_code(km, WARM_UP):
-        log.debug("warm-up failed; the kernel runs one report only")
-    return km
+    return _new_warm_kernel(kernel_name, folder)
 
 
 def release_kernels() -> None:
     """Shut down the kernels this process kept (end of a batch, process exit)."""
+    while _starting:
+        _, future = _starting.popitem()
+        try:
+            _discard(future.result(timeout=120))
+        except Exception as error:
+            log.debug("pre-started kernel not released: %s", error)
     while _kept:
         _, km = _kept.popitem()
         _discard(km)

@@ -106,6 +106,10 @@ _DATE_RANGE = re.compile(
 _DATE_SINGLE = re.compile(
     _DATE_START + rf"\b(?:{_SINGLE_DM}|{_SINGLE_MD.replace('?P<', '?P<x')})\b", re.I
 )
+#: A full date at the end of a byline, even glued to the name ("Josh Smith25 November 2021").
+_BYLINE_DATE = re.compile(
+    rf"(?<!\d)(?P<d>[12]\d|3[01]|0?[1-9])\s+(?P<m>{_M})\s+(?P<y>{_Y})\s*$", re.I
+)
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_M})\s+(?P<y>{_Y})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _TIME = re.compile(
@@ -186,6 +190,12 @@ _CONJUNCTIONS = frozenset(
 _COMMAS = frozenset({",", "-", "–", "—"})  # what separates clauses inside a sentence
 #: Hedges that bound a figure from the same side state the same thing in a repeat.
 _BOUND = {"more": "lower", "at_least": "lower", "less": "upper", "at_most": "upper"}
+#: Words that join a force to a national scope ("all forces, as well as the BTP").
+_JOINED = re.compile(
+    r"[\s,]*(?:\w+\s+){0,3}?(?:as well as|including|alongside|plus|and|together with|with)"
+    r"\s+(?:the\s+)?",
+    re.I,
+)
 _PREPOSITIONS = frozenset(
     {"in", "at", "on", "of", "to", "for", "by", "from", "with", "during", "over", "across"}
 )
@@ -980,6 +990,8 @@ class Extractor:
         counts: dict[str, list[int]] = {}
         for start, end in doc.sentences():
             named = self._agencies_in(doc.text, start, end)
+            if len({agency for _, agency in named}) >= 3:
+                continue  # a list of forces ("in Suffolk, Cambridgeshire, Hampshire…")
             national = [a for a in named if a[1] == self.national]
             for position, agency in named:
                 if national and agency != self.national:
@@ -996,7 +1008,17 @@ class Extractor:
         named = self._named(text)
         lo = bisect.bisect_left(named, (start,))
         hi = bisect.bisect_left(named, (end,))
-        return [(position, agency) for position, stop, agency in named[lo:hi] if stop <= end]
+        inside = [item for item in named[lo:hi] if item[1] <= end]
+        out = []
+        for index, (position, _stop, agency) in enumerate(inside):
+            # "all 43 forces ... as well as the British Transport Police": one national scope
+            absorbed = agency != self.national and any(
+                other == self.national and _JOINED.fullmatch(text[other_end:position])
+                for _p, other_end, other in inside[:index]
+            )
+            if not absorbed:
+                out.append((position, agency))
+        return out
 
     def _named(self, text: str) -> list[tuple[int, int, str]]:
         """Every agency name and national scope phrase in the text, longest first where two
@@ -1034,6 +1056,8 @@ class Extractor:
                 y = g["y4"] or g["y3"]
                 w1, w2 = g["w3"], g["w4"]
             year = int(y) if y else self._year_for(m1, d1, w1 or w2, published, text, d2, m2)
+            if year is not None and not y and m1 > m2:
+                year += 1  # "28 December to 3 January": the year found is the start's
             if year is None:
                 continue
             try:
@@ -1043,7 +1067,20 @@ class Extractor:
                 continue
             if timedelta(0) <= end - start <= timedelta(days=31):
                 return (start.isoformat(), end.isoformat()), (start.year, start.month)
-        # no stated range: the national week of the month named, or of the publication date
+        # no stated range: a stated day that starts exactly one national week ("May 15")
+        for m in _DATE_SINGLE.finditer(text):
+            g = {k: v for k, v in m.groupdict().items() if v}
+            if g.get("y") or g.get("xy"):
+                continue
+            month = _MONTHS[(g.get("m") or g.get("xm") or "").lower().rstrip(".")]
+            day = int(_digits(g.get("d") or g.get("xd") or "0"))
+            starts = [w for w in self.weeks if (w.start.month, w.start.day) == (month, day)]
+            if published is not None:
+                starts = [w for w in starts if w.start <= published]
+            if len(starts) == 1:
+                w = starts[0]
+                return (w.start.isoformat(), w.end.isoformat()), (w.start.year, w.start.month)
+        # the national week of the publication date, or of the month named
         if published is not None:
             for week in reversed(self.weeks):
                 if week.start <= published and published - week.end <= timedelta(days=21):
@@ -1083,9 +1120,15 @@ class Extractor:
             except ValueError:
                 return None
             return year
-        matches = [w for w in self.weeks if w.start.month == month and abs(w.start.day - day) <= 3]
-        if len(matches) == 1:
-            return matches[0].start.year
+        # the national week that starts, or else ends, on the days stated
+        for same in (
+            lambda w: (w.start.month, w.start.day) == (month, day),
+            lambda w: day2 is not None and (w.end.month, w.end.day) == (month2 or month, day2),
+            lambda w: w.start.month == month and abs(w.start.day - day) <= 3,
+        ):
+            matches = {w.start.year for w in self.weeks if same(w)}
+            if len(matches) == 1:
+                return matches.pop()
         mentioned = _years_in(text, latest=True)
         return mentioned
 
@@ -1152,6 +1195,16 @@ def _month_reference(
 def _publication_date(text: str, blocked) -> date | None:
     """A date on a line of its own near the top ("29 Nov 2021", "Josh Smith25 November 2021")."""
     for line in text.splitlines()[:12]:
+        glued = _BYLINE_DATE.search(line)
+        if glued and len(line.split()) <= 6:
+            try:
+                return date(
+                    int(glued.group("y")),
+                    _MONTHS[glued.group("m").lower().rstrip(".")],
+                    int(glued.group("d")),
+                )
+            except ValueError:
+                pass
         for m in _DATE_SINGLE.finditer(line):
             g = {k: v for k, v in m.groupdict().items() if v}
             y = g.get("y") or g.get("xy")

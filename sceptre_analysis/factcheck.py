@@ -24,11 +24,12 @@ import datetime as dt
 import math
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -239,7 +240,10 @@ class _Data:
         tallies = dataset.tallies
         if "context" in tallies.columns:  # context statistics are never a week's result
             tallies = tallies[tallies["context"].astype(str) == ""]
-        tallies = tallies[tallies["period_start"].notna() & tallies["period_end"].notna()]
+        if "week" not in tallies.columns:  # older loader: a claim's week is its first day
+            tallies = tallies.assign(week=tallies["period_start"])
+        # claims that cannot be placed in a week (validate lists them) are not checked against
+        tallies = tallies[tallies["week"].notna()]
         self.tallies = tallies.assign(
             canon_agency=[self.agency_name(a) or str(a) for a in tallies["agency"].astype(str)],
             canon_operation=[self.operation_name(o) for o in tallies["operation"].astype(str)],
@@ -319,9 +323,9 @@ class _Data:
         if len(national) == 1:
             for cue in _national_cues(self.dataset.data_dir):
                 found.setdefault(fold(cue), national[0])
-        for agency in self.vocabulary.agencies.values():
-            if agency.area:
-                found.setdefault(fold(agency.area), agency.name)
+        for info in self.vocabulary.agencies.values():
+            if info.area:
+                found.setdefault(fold(info.area), info.name)
         for area, agency in zip(
             self.tallies["area"].astype(str), self.tallies["canon_agency"], strict=True
         ):
@@ -348,18 +352,27 @@ class _Data:
 
     @cached_property
     def weeks(self) -> list[_Week]:
-        pairs = self.tallies[["operation", "period_start", "period_end"]].astype({"operation": str})
+        """(operation, week) pairs; a week runs to the last day its exact periods give."""
+        t = self.tallies
+        exact = (
+            t["period_kind"].astype(str) == "exact"
+            if "period_kind" in t.columns
+            else pd.Series(True, index=t.index)
+        )
         weeks: dict[tuple[str, pd.Timestamp], _Week] = {}
-        for row in pairs.itertuples(index=False):
-            key = (str(row.operation), pd.Timestamp(row.period_start))
-            end = pd.Timestamp(row.period_end)
-            if key not in weeks or end > weeks[key].end:
-                weeks[key] = _Week(str(row.operation), key[1], end)
+        for operation, key, end, is_exact in zip(
+            t["operation"].astype(str), t["week"], t["period_end"], exact, strict=True
+        ):
+            start = pd.Timestamp(key)
+            stop = pd.Timestamp(end) if is_exact and pd.notna(end) else start
+            known = weeks.get((operation, start))
+            if known is None or stop > known.end:
+                weeks[(operation, start)] = _Week(operation, start, max(stop, start))
         return sorted(weeks.values(), key=lambda w: (w.start, w.operation))
 
     def week_rows(self, week: _Week) -> pd.DataFrame:
         t = self.tallies
-        return t[(t["operation"].astype(str) == week.operation) & (t["period_start"] == week.start)]
+        return t[(t["operation"].astype(str) == week.operation) & (t["week"] == week.start)]
 
     def agencies_in(self, week: _Week) -> list[str]:
         return sorted(set(self.week_rows(week)["canon_agency"]))
@@ -383,6 +396,8 @@ class _Data:
     def period_of(self, week: _Week, agency: str | None) -> tuple[pd.Timestamp, pd.Timestamp]:
         """The agency's stated period in the week (its rows' dates), else the week's."""
         rows = self.week_rows(week)
+        if "period_kind" in rows.columns:
+            rows = rows[rows["period_kind"].astype(str) == "exact"]
         if agency:
             rows = rows[rows["canon_agency"] == agency]
         if rows.empty:
@@ -405,25 +420,18 @@ class _Data:
         )
         if not spellings:
             return {}
-        figures = self._figures()
-        if figures is not None:
-            found = self._from_figures(figures, week, agency)
-        else:
-            found = self._from_summary(week, agency, spellings)
+        found = self._from_figures(self._figures(), week, agency)
         for row in self._derived(week, agency, spellings):
             if str(row.measure) not in found:
                 found[str(row.measure)] = self._evidence(row, agency, week)
         return found
 
-    def _figures(self) -> pd.DataFrame | None:
-        """Reconciliation's figure table (one row per figure, with the one the reports use),
-        when reconciliation provides one; None for the older per-week interface."""
-        from . import reconcile
+    def _figures(self) -> pd.DataFrame:
+        """Reconciliation's figure table: one row per figure, with the one the reports use."""
+        from .reconcile import reconcile
 
-        if not hasattr(reconcile, "analyse"):
-            return None
         if ("all", "") not in self._recs:
-            self._recs[("all", "")] = reconcile.reconcile(self.dataset)
+            self._recs[("all", "")] = reconcile(self.dataset)
         return self._recs[("all", "")]
 
     def _from_figures(self, figures: pd.DataFrame, week: _Week, agency: str) -> dict[str, Evidence]:
@@ -434,7 +442,7 @@ class _Data:
             & (figures["measure"].astype(str) != "(whole list)")
         ]
         found: dict[str, Evidence] = {}
-        for row in rows.itertuples(index=False):
+        for row in _rows(rows):
             if self.agency_name(str(row.agency)) != agency or pd.isna(row.chosen):
                 continue
             measure = str(row.measure)
@@ -462,24 +470,6 @@ class _Data:
             )
         return found
 
-    def _from_summary(self, week: _Week, agency: str, spellings: list[str]) -> dict[str, Evidence]:
-        from .params import select
-        from .summary import chosen_figures, reconciliation
-
-        rec_key = (week.operation, week.key)
-        selection = select(self.dataset, operation=week.operation, week=week.key)
-        if rec_key not in self._recs:
-            self._recs[rec_key] = reconciliation(self.dataset, selection)
-        found: dict[str, Evidence] = {}
-        for spelling in spellings:
-            figures = chosen_figures(self.dataset, selection, spelling, self._recs[rec_key])
-            for row in figures.itertuples(index=False):
-                measure = str(row.measure)
-                if measure in found and str(row.area) != self.agency_area(agency):
-                    continue
-                found[measure] = self._evidence(row, agency, week)
-        return found
-
     def _derived(self, week: _Week, agency: str, spellings: list[str]) -> list[SimpleNamespace]:
         """Totals no source states but the data's exact parts add up to (primary first)."""
         from .metrics import derived_totals
@@ -487,7 +477,7 @@ class _Data:
         rows = self.week_rows(week)
         totals = derived_totals(rows[rows["canon_agency"] == agency], self.dataset.measures)
         found = []
-        for row in totals.itertuples(index=False):
+        for row in _rows(totals):
             measure = str(row.measure)
             found.append(
                 SimpleNamespace(
@@ -545,7 +535,7 @@ class _Data:
         rows = self.week_rows(week)
         rows = rows[(rows["canon_agency"] == agency) & (rows["canon_measure"] == measure)]
         found = []
-        for row in rows.itertuples(index=False):
+        for row in _rows(rows):
             high = getattr(row, "value_high", None)
             high = None if high is None or pd.isna(high) else float(high)
             qualifier = str(row.qualifier or "")
@@ -621,21 +611,43 @@ def check_figures(
     """
     data = _Data(dataset, vocabulary)
     chosen_week, chosen_agency = _filters(data, operation, week, agency)
-    default_week = chosen_week or _draft_week(data, figures, operation) or _latest(data, operation)
+    ordered = [
+        f for _, f in sorted(enumerate(figures), key=lambda p: (p[1].start < 0, p[1].start, p[0]))
+    ]
+    stated = _draft_week(data, figures, operation)
+    default_week, how = chosen_week, ""
+    if default_week is None and stated is not None:
+        default_week, how = stated, "from the draft's dates"
+    if default_week is None:
+        default_week = _best_fit(data, ordered, operation, chosen_agency)
+        how = "the draft states no dates: the week its figures fit best"
     checker = _Checker(data, default_week, bool(chosen_week), chosen_agency, operation)
-    ordered = sorted(enumerate(figures), key=lambda p: (p[1].start < 0, p[1].start, p[0]))
-    verdicts = [checker.check(number, figure) for number, (_, figure) in enumerate(ordered, 1)]
+    verdicts = [checker.check(number, figure) for number, figure in enumerate(ordered, 1)]
     notes = []
-    if default_week is not None and not chosen_week:
+    if default_week is not None and how:
         notes.append(
-            f"Checked against {default_week.operation}, week of {default_week.text}"
-            " (from the draft's dates)"
-            if _draft_week(data, figures, operation)
-            else f"Checked against {default_week.operation}, week of {default_week.text}"
-            " (the latest week in the data; the draft states no dates)"
+            f"Checked against {default_week.operation}, week of {default_week.text} ({how})"
         )
     notes += _list_notes(verdicts)
     return CheckResult(verdicts, notes)
+
+
+def _best_fit(
+    data: _Data, figures: Sequence[DraftFigure], operation: str, agency: str | None
+) -> _Week | None:
+    """For a draft with no dates: the week in which most of its figures are supported (the
+    latest such week on a tie, and the latest week when none fits)."""
+    wanted = data.operation_name(operation) if operation else None
+    weeks = [w for w in data.weeks if not wanted or data.operation_name(w.operation) == wanted]
+    numbers = [f for f in figures if f.kind == "figure"]
+    best: tuple[int, int] | None = None
+    chosen = weeks[-1] if weeks else None
+    for index, week in enumerate(weeks):
+        checker = _Checker(data, week, True, agency, operation, quick=True)
+        supported = sum(checker.check(0, f).verdict == "supported" for f in numbers)
+        if supported and (best is None or (supported, index) > best):
+            best, chosen = (supported, index), week
+    return chosen
 
 
 def _filters(
@@ -677,11 +689,13 @@ def _unknown(kind: str, value: str, known: Iterable[str], where: str = "") -> st
 
 
 def _draft_week(data: _Data, figures: Sequence[DraftFigure], operation: str) -> _Week | None:
-    """The week most of the draft's stated dates fall in."""
+    """The week most of the draft's stated dates fall in (a figure's own dates, such as an
+    earlier week it mentions, are checked against that week but do not set the draft's)."""
     wanted = data.operation_name(operation) if operation else None
     found = Counter(
         week
         for f in figures
+        if f.kind == "period"
         if (week := data.week_for_dates(f.period_start, f.period_end, wanted)) is not None
     )
     return found.most_common(1)[0][0] if found else None
@@ -701,9 +715,11 @@ class _Checker:
         week_fixed: bool,
         agency: str | None,
         operation: str,
+        quick: bool = False,
     ) -> None:
         self.data, self.week, self.week_fixed = data, week, week_fixed
         self.agency, self.operation = agency, operation
+        self.quick = quick  # verdicts only: no search of what the data has nearby
 
     # ---- one figure -------------------------------------------------------------------------
 
@@ -894,7 +910,7 @@ class _Checker:
             (e for e in stated if not e.qualifier and e.value == days),
             key=lambda e: (not e.primary, e.lines),
         )
-        evidence = (exact or [None])[0]
+        evidence: Evidence | None = exact[0] if exact else None
         check = hedges.holds(draft, days)
         words = self._draft_words(draft, measure)
         if check.ok:
@@ -928,6 +944,7 @@ class _Checker:
             if fold(name)[:3] != actual.lower()[:3]:
                 reason = f"{format_date(day)} was a {actual}, not a {name.strip().capitalize()}"
                 return verdict.make("contradicted", "wrong weekday", reason)
+        assert figure.period_start is not None  # periods always have a first day
         first = pd.Timestamp(figure.period_start)
         last = pd.Timestamp(figure.period_end or figure.period_start)
         stated = format_period(first, last)
@@ -1003,10 +1020,12 @@ class _Checker:
         measure: str | None = None,
     ) -> tuple[str, ...]:
         """Other figures in the week with the same number: likely what the draft mixed up."""
+        if self.quick:
+            return ()
         rows = self.data.week_rows(week)
         rows = rows[rows["value"].astype(float) == float(figure.value)]
         found = []
-        for row in rows.itertuples(index=False):
+        for row in _rows(rows):
             if row.canon_agency == agency and row.canon_measure == measure:
                 continue
             found.append(
@@ -1018,6 +1037,8 @@ class _Checker:
     def _nearby(self, week: _Week, agency: str | None, measure: str) -> tuple[str, ...]:
         """What the data has near the draft's figure: the measure for others, the agency's other
         figures, the agency's figure for the measure in other weeks."""
+        if self.quick:
+            return ()
         data = self.data
         found = []
         for other in data.agencies_in(week):
@@ -1039,7 +1060,8 @@ class _Checker:
                     if m != measure
                     and measure in data.measures.index
                     and m in data.measures.index
-                    and data.measures.loc[m, "category"] == data.measures.loc[measure, "category"]
+                    and str(data.measures.loc[m, "category"])
+                    == str(data.measures.loc[measure, "category"])
                 ]
                 found += [f"{agency}: {e.figure}" for e in same_category]
         return tuple(dict.fromkeys(found))[:_MAX_NEARBY]
@@ -1083,6 +1105,11 @@ def _judge(draft: hedges.Claim, evidence: Evidence, vocabulary: Vocabulary) -> _
         return _Judgement(True, f"{hedges.describe(draft, fmt)} follows from {words}")
     check = hedges.compatible(draft, data_claim, fmt=fmt)
     return _Judgement(False, check.reason, open=check.ok)
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """A frame's rows as named tuples (typed loosely: their fields are the frame's columns)."""
+    return frame.itertuples(index=False)
 
 
 def _national_cues(folder: Path) -> list[str]:
@@ -1569,7 +1596,7 @@ def sources_html(check: DraftCheck, dataset: Dataset) -> Markup:
     for source_id in cited:
         if source_id not in data.sources.index:
             continue
-        record = data.sources.loc[source_id].to_dict()
+        record = {str(k): v for k, v in data.sources.loc[source_id].to_dict().items()}
         kind = "primary source" if str(record.get("kind")) == "primary" else "secondary source"
         checked = "quotes checked" if data.verified(source_id) else "quotes not verified"
         items.append(

@@ -33,12 +33,15 @@ line 1; extra columns are kept as text before ``line``):
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from sceptre_analysis import paths
@@ -77,6 +80,7 @@ from sceptre_analysis.schema import (
     sort_problems,
     total_of_alternatives,
 )
+from sceptre_analysis.schema.vocabulary import measure_resolver
 from sceptre_analysis.vocab import Unit, Vocabulary, load_vocabulary
 
 __all__ = [
@@ -298,14 +302,40 @@ def _check_folder(folder: Path, documents: Documents_) -> _Checked:
         documents=found,
         facts=facts,
     )
+    return _Checked(cells, vocabulary, found, facts, _in_file_order(problems, cells))
+
+
+def _in_file_order(problems: list[Problem], cells: Mapping[str, Cells]) -> list[Problem]:
+    """Vocabulary files, then sources, measures, tallies; each file's problems keep their
+    order (by line already), so this is a stable grouping, not a sort of every problem."""
     order = [c.path for c in cells.values()]
-    order = [*order[len(_DATA_SPECS) :], sources.path, measures.path, tallies.path]
-    return _Checked(cells, vocabulary, found, facts, sort_problems(problems, order))
+    order = [*order[len(_DATA_SPECS) :], *order[: len(_DATA_SPECS)]]
+    swap = {SOURCES.filename: 0, MEASURES.filename: 1, TALLIES.filename: 2}
+    data = sorted(order[-len(_DATA_SPECS) :], key=lambda p: swap.get(p.name, 3))
+    rank = {path: i for i, path in enumerate([*order[: -len(_DATA_SPECS)], *data])}
+    groups: dict[int, list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault(rank.get(problem.path, -1), []).append(problem)
+    return [problem for key in sorted(groups) for problem in groups[key]]
+
+
+@contextmanager
+def _bulk():
+    """Reading 100,000 rows makes millions of small objects and none of them cycles: the
+    cyclic garbage collector only slows that down (by a third), so it waits until the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def validate(path: str | Path | None = None, *, documents: Documents_ = "auto") -> list[Problem]:
     """Every problem in the data folder (empty list = all good). Never raises for bad data."""
-    return _check_folder(_folder(path), documents).problems
+    with _bulk():
+        return _check_folder(_folder(path), documents).problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,17 +344,25 @@ def validate(path: str | Path | None = None, *, documents: Documents_ = "auto") 
 
 
 def _text(cells: Cells, name: str) -> pd.Series:
-    return pd.Series(cells.get(name), dtype=object).astype(str)
+    return pd.Series(cells.get(name), dtype=object)
 
 
 def _dates(values: Iterable[str]) -> pd.Series:
-    text = pd.Series(list(values), dtype=object)
-    return pd.to_datetime(text.where(text != ""), format="%Y-%m-%d").astype("datetime64[ns]")
+    """``YYYY-MM-DD`` text (blank = NaT) as datetimes, each distinct date parsed once."""
+    codes, uniques = pd.factorize(np.asarray(list(values), dtype=object))
+    text = pd.Series(uniques, dtype=object)
+    parsed = pd.to_datetime(text.where(text != ""), format="%Y-%m-%d").astype("datetime64[ns]")
+    return pd.Series(parsed.to_numpy()[codes] if len(codes) else parsed.to_numpy()[:0])
 
 
-def _category(values: Sequence[str] | pd.Series, categories: Sequence[str] | None = None):
-    categories = list(dict.fromkeys([*(categories or []), *values]))
-    return pd.Categorical(values, categories=categories)
+def _category(values: Sequence[str] | np.ndarray, categories: Sequence[str] | None = None):
+    """A categorical whose categories are ``categories`` then the other values in order of
+    first appearance (factorised once, in C)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    order = list(dict.fromkeys([*(categories or []), *uniques]))
+    position = {name: i for i, name in enumerate(order)}
+    remap = np.array([position[u] for u in uniques], dtype=np.int64)
+    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=order)
 
 
 def _finish(cells: Cells, columns: dict[str, object]) -> pd.DataFrame:
@@ -374,21 +412,61 @@ def _tidy_measures(cells: Cells, vocabulary: Vocabulary) -> pd.DataFrame:
     return _finish(cells, columns)
 
 
-def _cached(values: Sequence[str], convert) -> list:
-    seen: dict[str, object] = {}
-    return [seen[v] if v in seen else seen.setdefault(v, convert(v)) for v in values]
+def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[np.ndarray]:
+    """``convert(*cells)`` applied once per distinct combination of the columns' cells.
+
+    Returns one object array aligned with the rows, or ``width`` arrays when ``convert``
+    returns a tuple of that many values.  Factorising in C and indexing with numpy keeps this
+    linear and cheap for 100,000 rows with few distinct values."""
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    values = []
+    for column in columns:
+        column_codes, uniques = pd.factorize(
+            np.asarray(column, dtype=object), use_na_sentinel=False
+        )
+        codes = codes * max(len(uniques), 1) + column_codes
+        values.append(uniques)
+    combined, distinct = pd.factorize(codes)
+    cells = []
+    for code in distinct:
+        parts = []
+        for uniques in reversed(values):
+            code, k = divmod(int(code), max(len(uniques), 1))
+            parts.append(uniques[k])
+        cells.append(convert(*reversed(parts)))
+    outputs = [cells] if not width else [[c[k] for c in cells] for k in range(width)]
+    found = []
+    for output in outputs:
+        array = np.empty(len(output), dtype=object)
+        array[:] = output
+        found.append(array[combined] if len(combined) else array[:0])
+    return found
+
+
+def _cached(values: Sequence, convert) -> np.ndarray:
+    """``convert`` applied once per distinct value (an object array, aligned with values)."""
+    return _per_distinct([values], convert)[0]
+
+
+def _cached_pairs(first: Sequence, second: Sequence, convert) -> np.ndarray:
+    """``convert(a, b)`` applied once per distinct pair."""
+    return _per_distinct([first, second], convert)[0]
 
 
 def _periods(starts: Sequence[str], ends: Sequence[str]) -> dict[str, object]:
     """period_start/end as the first and last day, the kind, and the period as written."""
-    first_days, last_days, kinds, stated = [], [], [], []
-    for start, end in zip(starts, ends, strict=True):
+
+    def read(start: str, end: str) -> tuple[str, str, str, str]:
         first, last = parse_period(start), parse_period(end or start)
         kind = first.kind if first is not None else "undated"
-        kinds.append(kind)
-        first_days.append(first.first.isoformat() if first and first.first else "")
-        last_days.append(last.last.isoformat() if last and last.last else "")
-        stated.append(start if kind == "month" or start == end or not end else f"{start} to {end}")
+        return (
+            first.first.isoformat() if first and first.first else "",
+            last.last.isoformat() if last and last.last else "",
+            kind,
+            start if kind == "month" or start == end or not end else f"{start} to {end}",
+        )
+
+    first_days, last_days, kinds, stated = _per_distinct([starts, ends], read, width=4)
     return {
         "period_start": _dates(first_days),
         "period_end": _dates(last_days),
@@ -405,22 +483,30 @@ def _tidy_tallies(
     facts: TallyFacts | None = None,
 ) -> pd.DataFrame:
     known = list(measures["measure"]) if measures is not None else []
-    measure = _cached(cells.get("measure"), lambda m: vocabulary.measure_for(m, known) or m)
+    resolve = measure_resolver(vocabulary, known)
+    measure = _cached(cells.get("measure"), lambda m: resolve(m) or m)
     agency = _cached(cells.get("agency"), lambda a: vocabulary.agency_names.resolve(a) or a)
     operation = _cached(
         cells.get("operation"), lambda o: vocabulary.operation_names.resolve(o) or o
     )
     agency_area = {a.name: a.area for a in vocabulary.agencies.values()}
-    area = [
-        given or agency_area.get(name, "")
-        for given, name in zip(cells.get("area"), agency, strict=True)
-    ]
+    area = _cached_pairs(
+        cells.get("area"), agency, lambda given, name: given or agency_area.get(name, "")
+    )
     parsed = dict(facts.qualifiers) if facts is not None else {}
     qualifiers = cells.get("qualifier")
-    hedges = [
-        parsed[q] if q in parsed else parsed.setdefault(q, parse_qualifier(q, vocabulary))
-        for q in qualifiers
-    ]
+    for q in dict.fromkeys(qualifiers):
+        if q not in parsed:
+            parsed[q] = parse_qualifier(q, vocabulary)
+    meaning, direction, tolerance = _per_distinct(
+        [qualifiers],
+        lambda q: (
+            parsed[q].hedge.meaning,
+            getattr(parsed[q].direction, "meaning", ""),
+            parsed[q].hedge.tolerance,
+        ),
+        width=3,
+    )
     values = _cached(
         cells.get("value"), lambda v: None if (n := parse_number(v)) is None else float(n)
     )
@@ -432,12 +518,13 @@ def _tidy_tallies(
         label_of = dict(zip(measures["measure"], measures["label"], strict=True))
     else:
         unit_of, label_of = {}, {}
-    units = [unit_of.get(m) for m in measure]
+    units = _cached(measure, unit_of.get)
     whole = {name for name, unit in vocabulary.units.items() if unit.decimals == 0}
-    counts = [
-        int(v) if v is not None and u in whole and float(v).is_integer() else pd.NA
-        for v, u in zip(values, units, strict=True)
-    ]
+    counts = _cached_pairs(
+        values,
+        units,
+        lambda v, u: int(v) if v is not None and u in whole and float(v).is_integer() else pd.NA,
+    )
     source_order = list(sources["source_id"]) if sources is not None else None
     columns: dict[str, object] = {
         "operation": _category(operation),
@@ -449,11 +536,9 @@ def _tidy_tallies(
         "value_high": pd.array(highs, dtype="Float64"),
         "count": pd.array(counts, dtype="Int64"),
         "qualifier": _category(qualifiers, [""]),
-        "meaning": pd.Series([h.hedge.meaning for h in hedges], dtype=object),
-        "direction": pd.Series(
-            [h.direction.meaning if h.direction else "" for h in hedges], dtype=object
-        ),
-        "tolerance": pd.array([h.hedge.tolerance for h in hedges], dtype="Float64"),
+        "meaning": pd.Series(meaning, dtype=object),
+        "direction": pd.Series(direction, dtype=object),
+        "tolerance": pd.array(tolerance, dtype="Float64"),
         "compared_with": _text(cells, "compared_with"),
         "context": _text(cells, "context"),
         "source_id": _category(cells.get("source_id"), source_order),
@@ -462,7 +547,7 @@ def _tidy_tallies(
         "unit": _category([u or "" for u in units], list(vocabulary.units))
         if measures is not None
         else pd.Categorical([None] * len(cells), categories=list(vocabulary.units)),
-        "label": pd.Series([label_of.get(m, pd.NA) for m in measure], dtype=object)
+        "label": pd.Series(_cached(measure, lambda m: label_of.get(m, pd.NA)), dtype=object)
         if measures is not None
         else pd.Series([pd.NA] * len(cells), dtype=object),
     }
@@ -492,6 +577,11 @@ def load_dataset(path: str | Path | None = None, *, documents: Documents_ = "aut
     Raises :class:`DataValidationError` listing every problem.
     """
     folder = _folder(path)
+    with _bulk():
+        return _load_dataset(folder, documents)
+
+
+def _load_dataset(folder: Path, documents: Documents_) -> Dataset:
     checked = _check_folder(folder, documents)
     _raise_if(checked.problems)
     cells = checked.cells

@@ -47,28 +47,31 @@ def place_weeks(tallies: pd.DataFrame) -> pd.Series:
     exact = kinds == "exact"
     weeks[exact] = starts[exact]
 
-    # Weeks of each operation by month, from the exact periods.
+    # Weeks of each operation by month, from the exact periods (one entry per week).
     by_month: dict[tuple[str, tuple[int, int]], set[pd.Timestamp]] = {}
-    for operation, start in zip(operations[exact], starts[exact], strict=True):
+    distinct = pd.DataFrame({"operation": operations[exact], "start": starts[exact]})
+    for operation, start in distinct.drop_duplicates().itertuples(index=False):
         by_month.setdefault((operation, _month(start)), set()).add(start)
-    month = kinds == "month"
-    for index in tallies.index[month]:
+    for index in tallies.index[kinds == "month"]:
         start = starts[index]
         candidates = by_month.get((operations[index], _month(start)), set())
         weeks[index] = next(iter(candidates)) if len(candidates) == 1 else start
 
-    # Undated claims: the one week of their source's other claims.
+    # Undated claims and context statistics: the one week of their source's other claims.
     sources = tallies["source_id"].astype(str)
-    placed = weeks.notna()
-    source_weeks: dict[tuple[str, str], set[pd.Timestamp]] = {}
-    for source, operation, week in zip(
-        sources[placed], operations[placed], weeks[placed], strict=True
-    ):
-        source_weeks.setdefault((source, operation), set()).add(week)
-    for index in tallies.index[kinds.isin(["undated", "context"])]:
-        found = source_weeks.get((sources[index], operations[index]), set())
-        if len(found) == 1:
-            weeks[index] = next(iter(found))
+    loose = tallies.index[kinds.isin(["undated", "context"])]
+    if len(loose):
+        placed = weeks.notna()
+        source_weeks: dict[tuple[str, str], set[pd.Timestamp]] = {}
+        distinct = pd.DataFrame(
+            {"source": sources[placed], "operation": operations[placed], "week": weeks[placed]}
+        ).drop_duplicates()
+        for source, operation, week in distinct.itertuples(index=False):
+            source_weeks.setdefault((source, operation), set()).add(week)
+        for index in loose:
+            found = source_weeks.get((sources[index], operations[index]), set())
+            if len(found) == 1:
+                weeks[index] = next(iter(found))
     return weeks
 
 

@@ -25,6 +25,8 @@ __all__ = [
     "highlighted_html",
     "load_review",
     "overview_html",
+    "report_fields",
+    "show_meta",
     "skipped_table_html",
 ]
 
@@ -196,3 +198,23 @@ def skipped_table_html(review: Review) -> str:
         for s in sorted(review.extraction.skipped, key=lambda s: s.start)
     ]
     return _table(["number", "reason", "in the text"], rows)
+
+
+def report_fields(review: Review) -> dict[str, object]:
+    """The report metadata the build reads: the proposals become the page's figures CSV
+    (the candidates to review), marked as unreviewed."""
+    result = review.extraction
+    return {
+        "title": f"Extraction review: {review.document.path.name}",
+        "period": " to ".join(p for p in result.period if p),
+        "status": "proposals, not reviewed",
+        "verification": "not verified: proposed by rules, to be checked by a person",
+        "figures": result.rows(),
+    }
+
+
+def show_meta(review: Review) -> None:
+    """Display :func:`report_fields` once (hidden in HTML and PDF)."""
+    from sceptre_analysis.report_meta import show_report_meta
+
+    show_report_meta(**report_fields(review))

@@ -151,7 +151,9 @@ def test_list_shows_notebooks_parameters_and_allowed_values():
     )
     assert "allowed: 2020-11-09" in summary
     assert "allowed: Operation Sceptre" in summary
-    assert "agency" not in out[out.index("source_check") : out.index("trend")]
+    rest = out[out.index("source_check") :]
+    others = [line for line in rest.splitlines()[1:] if line and not line.startswith(" ")]
+    assert "agency" not in (rest[: rest.index(others[0])] if others else rest)
     assert "weeks (str)" in out[out.index("trend") :]
 
 
@@ -203,3 +205,38 @@ def test_build_with_broken_data_exits_2_before_anything_runs(data_copy, tmp_path
     assert "tallies.csv:" in result.output
     assert "Traceback" not in result.output
     assert not out.exists() or list(out.iterdir()) == []
+
+
+# ---- faults: validate and build give the same answer (issue 13.5, 13.6) ------------------
+
+
+def _header_only(folder: Path) -> None:
+    tallies = folder / "tallies.csv"
+    tallies.write_text(tallies.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+
+
+def _symlink_loop(folder: Path) -> None:
+    tallies = folder / "tallies.csv"
+    tallies.unlink()
+    tallies.symlink_to(folder / "loop.csv")
+    (folder / "loop.csv").symlink_to(tallies)
+
+
+@pytest.mark.parametrize("breakage", [_header_only, _symlink_loop], ids=["13.5", "13.6"])
+def test_validate_and_build_refuse_the_same_data_with_the_same_problem(
+    data_copy, tmp_path, breakage
+):
+    folder = data_copy()
+    breakage(folder)
+    checked = run("validate", str(folder), "--no-documents")
+    built = run("build", "--data", str(folder), "--out", str(tmp_path / "out"))
+
+    assert checked.exit_code == 1, checked.output
+    assert built.exit_code == 2, built.output
+    problem = next(line for line in checked.output.splitlines() if "tallies.csv" in line)
+    assert problem in built.output
+    for result in (checked, built):
+        assert "Traceback" not in result.output
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit
+        )

@@ -216,3 +216,26 @@ def test_cli_add_prints_every_problem_and_exits_nonzero(data_folder: Path, tmp_p
     assert result.exit_code == 1
     assert "nothing was added" in result.output
     assert "Traceback" not in result.output
+
+
+def test_add_joins_the_two_rows_of_a_range(data_folder: Path, tmp_path: Path) -> None:
+    document = tmp_path / "release.txt"
+    document.write_text(
+        "Officers across the Met made between 800 and 1,000 arrests during Operation Sceptre, "
+        "which ran from Monday 9 November to Sunday 15 November 2020.\n",
+        "utf-8",
+    )
+    run = extract_files([document], data_dir=data_folder)
+    rows = [r for r in _csv(render(run, "csv")) if r["range_id"]]
+    assert [r["value"] for r in rows] == ["800", "1000"]
+    candidates = _write(tmp_path / "candidates.csv", rows)
+    result = add_candidates(
+        candidates, "met-range", publisher="Met", document=document, data_dir=data_folder
+    )
+    assert result.tallies_added == 1
+    (row,) = [
+        r
+        for r in _csv((data_folder / "tallies.csv").read_text("utf-8"))
+        if r["source_id"] == "met-range"
+    ]
+    assert (row["value"], row["value_high"], row["qualifier"]) == ("800", "1000", "between")

@@ -230,3 +230,94 @@ def test_check_hedges_without_exact_evidence_leaves_holds_missing(make_dataset):
 
     assert pd.isna(checks.iloc[0]["holds"])
     assert checks.iloc[0]["verdict"] == "no exact figure to check against"
+
+
+# ---- alternatives, and a part stated twice (issue 7.7) -------------------------------------
+
+PARTS_MEASURES = """\
+knives_seized,Knives seized,knife,knives,count,seizures,,knives,,Seized by officers.
+knives_surrendered,Knives surrendered,knife,knives,count,seizures,,knives,,Handed in.
+knives_found,Knives found in sweeps,knife,knives,count,seizures,,knives,,Found in sweeps.
+"""
+
+
+@pytest.fixture
+def parts_dataset(tmp_path):
+    """The base data with knives as seized + surrendered + found, or seized + surrendered."""
+    import shutil
+    from pathlib import Path
+
+    from sceptre_analysis.load import load_dataset
+
+    base = Path(__file__).resolve().parent / "fixtures" / "base"
+
+    def make(rows: list[tuple[str, str, str]]):
+        folder = tmp_path / "parts"
+        shutil.copytree(base, folder, dirs_exist_ok=True)
+        measures = (base / "measures.csv").read_text(encoding="utf-8").splitlines()
+        header = "measure,label,noun,noun_plural,unit,category,total_of,part_of,per_day,description"
+        lines = [header]
+        for line in measures[1:]:
+            cells = line.split(",", 7)
+            if cells[0] == "knives":
+                cells[6] = (
+                    "knives_seized + knives_surrendered + knives_found ; "
+                    "knives_seized + knives_surrendered"
+                )
+            lines.append(",".join([*cells[:7], "", "", cells[7]]))
+        text = "\n".join(lines) + "\n" + PARTS_MEASURES
+        (folder / "measures.csv").write_text(text, encoding="utf-8")
+        tallies = [
+            "operation,period_start,period_end,agency,area,measure,value,qualifier,source_id,quote"
+        ] + [
+            f"Operation Sceptre,2020-11-09,2020-11-15,{MET},London,{measure},{value},,"
+            f"{MET_RELEASE},{quote}"
+            for measure, value, quote in rows
+        ]
+        (folder / "tallies.csv").write_text("\n".join(tallies) + "\n", encoding="utf-8")
+        return load_dataset(folder, documents=None)
+
+    return make
+
+
+def test_a_part_stated_twice_headline_and_list_gives_one_total_not_a_crash(parts_dataset):
+    """Regression: a headline and a list both giving the seized knives raised
+    'Length mismatch', and every report failed."""
+    dataset = parts_dataset(
+        [
+            ("knives_seized", "100", "police seized 100 knives"),  # the headline
+            ("knives_seized", "100", "knives seized: 100"),  # the list
+            ("knives_surrendered", "50", "50 were surrendered"),
+        ]
+    )
+    totals = derived_totals(dataset.tallies, dataset.measures)
+    knives = _rows(totals, measure="knives")
+    assert list(knives["value"]) == [150.0]
+    assert knives["parts"].iloc[0] == ["knives_seized", "knives_surrendered"]
+    assert knives["lines"].iloc[0] == [2, 4]
+    shares_table = shares(dataset.tallies, dataset.measures)
+    assert sorted(_rows(shares_table, of="knives")["value"]) == [50.0, 100.0]
+
+
+def test_the_most_detailed_decomposition_the_source_states_is_used(parts_dataset):
+    dataset = parts_dataset(
+        [
+            ("knives_seized", "100", "100 seized"),
+            ("knives_surrendered", "50", "50 surrendered"),
+            ("knives_found", "5", "5 found in sweeps"),
+        ]
+    )
+    knives = _rows(derived_totals(dataset.tallies, dataset.measures), measure="knives")
+    assert list(knives["value"]) == [155.0]
+    assert knives["basis"].iloc[0] == "100 knives + 50 knives + 5 knives"
+
+
+def test_a_part_stated_with_two_different_values_gives_no_total(parts_dataset):
+    dataset = parts_dataset(
+        [
+            ("knives_seized", "100", "100 seized"),
+            ("knives_seized", "120", "120 seized"),
+            ("knives_surrendered", "50", "50 surrendered"),
+        ]
+    )
+    assert _rows(derived_totals(dataset.tallies, dataset.measures), measure="knives").empty

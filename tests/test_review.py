@@ -62,3 +62,13 @@ def test_the_notebook_builds_to_html_with_highlights(tmp_path: Path) -> None:
     assert result.ok, result.errors
     html = result.outputs["html"].read_text("utf-8")
     assert "<mark" in html and "weapons_total" in html and "(phone number)" in html
+
+
+def test_report_metadata_lists_the_proposals_as_unreviewed() -> None:
+    from sceptre_analysis.review import report_fields
+
+    review = _review((FIXTURES / "docs" / "release.txt").read_text("utf-8"))
+    fields = report_fields(review)
+    assert fields["figures"] == review.extraction.rows()
+    assert "not verified" in str(fields["verification"])
+    assert fields["period"] == "2023-11-13 to 2023-11-19"

@@ -84,6 +84,45 @@ CASES: list[tuple[str, str, int | None, str | None, str]] = [
      "names a file that is in none of the documents folders (got 'release-c.txt'"),
     ("multiline_quote_line_numbers", "tallies.csv", 5, "value",
      "must be a whole number (got '5.8'"),
+    # ranges, changes, numbers in words, vocabulary files (issue 7)
+    ("range_low_above_high", "tallies.csv", 3, "value_high",
+     "is below value (got '800', expected a number of at least 1000, the range's lower end)"),
+    ("range_without_high", "tallies.csv", 3, "value_high",
+     "must be given for a range (got '' with qualifier 'between', expected the range's upper"),
+    ("high_without_range", "tallies.csv", 3, "value_high",
+     "must be blank unless the qualifier is a range (got '1000' with qualifier 'more than'"),
+    ("change_without_sign", "tallies.csv", 3, "qualifier",
+     "must say which way the figure changed (got '' with compared_with 'the previous week', "
+     "expected 'increase' or 'decrease'"),
+    ("number_word_disagrees", "tallies.csv", 3, "value",
+     "is not the figure its quote states (got '43', expected 34 (written 'Thirty four'), the "
+     "number in the quote"),
+    ("unknown_hedge_not_its_opposite", "tallies.csv", 3, "qualifier",
+     "is not a known qualifier (got 'no less than', expected blank for an exact figure"),
+    ("unknown_agency", "tallies.csv", 3, "agency",
+     "is not an agency of agencies.csv (got 'Metropolitan Polise', expected an agency of "
+     "agencies.csv or one of its aliases); did you mean 'Metropolitan Police'?"),
+    ("month_period_two_months", "tallies.csv", 3, "period_end",
+     "must be the same month as period_start (got '2020-12', expected '2020-11' or blank"),
+    ("unknown_unit_kind", "units.csv", 7, "kind",
+     "is not a known kind of unit (got 'wieght', expected 'count', 'money', 'duration', "
+     "'percent', 'fraction', 'weight', 'ratio' or 'rate'); did you mean 'weight'?"),
+    ("unknown_hedge_meaning", "qualifiers.csv", 3, "meaning",
+     "is not a known meaning (got 'mroe', expected 'exact', 'more', "),
+    ("agency_alias_claimed_twice", "agencies.csv", 5, "aliases",
+     "'Met' already names the agency 'Metropolitan Police Service' on line 4 (got it again "
+     "for 'City of London Police', expected each name and alias to mean one thing)"),
+    ("measure_alias_unknown_measure", "measure_aliases.csv", 20, "measure",
+     "is not a known measure (got 'knifes', expected"),
+    # faults (issue 13)
+    ("date_out_of_range", "tallies.csv", 3, "period_start",
+     "is outside the plausible dates (got '1020-11-09', expected a date between 1900-01-01 "
+     "and 2100-12-31"),
+    ("value_too_large", "tallies.csv", 3, "value",
+     "is too large to be a figure from a release (got '9223372036854775808', expected a "
+     "number below 1,000,000,000,000,000)"),
+    ("control_character", "tallies.csv", 3, "area",
+     "holds a control character (got 'Lon\\x1b[2Jdon', expected plain text"),
 ]  # fmt: skip
 
 
@@ -271,3 +310,106 @@ def test_blank_keys_are_reported_as_blank_not_as_duplicates(data_copy) -> None:
     tallies.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = validate(folder, documents=None)
     assert [(p.line, p.column) for p in problems] == [(6, "quote"), (7, "quote")]
+
+
+# --- suggestions never reverse a meaning ----------------------------------------------------
+
+
+def test_an_unknown_hedge_is_never_offered_its_opposite(data_copy) -> None:
+    """'no less than' (missing from this qualifiers.csv) must not become 'less than' or
+    'no more than': a suggestion only fixes spelling."""
+    _, problems = _problems(data_copy, "unknown_hedge_not_its_opposite")
+    assert "did you mean" not in problems[0].message
+
+
+def test_a_misspelt_hedge_is_offered_the_right_one(data_copy) -> None:
+    folder = data_copy()
+    tallies = folder / "tallies.csv"
+    tallies.write_text(
+        tallies.read_text(encoding="utf-8").replace(",over,", ",ovver,"), encoding="utf-8"
+    )
+    problems = validate(folder, documents=None)
+    assert [(p.line, p.column) for p in problems] == [(3, "qualifier")]
+    assert problems[0].message.endswith("did you mean 'over'?")
+
+
+# --- faults: nothing crashes, everything is located (issue 13) ------------------------------
+
+
+def test_dates_outside_pandas_range_and_huge_counts_are_errors_not_crashes(data_copy) -> None:
+    """13.3: both load as located errors; before, validate and build crashed."""
+    for name in ("date_out_of_range", "value_too_large"):
+        folder = data_copy(name)
+        with pytest.raises(DataValidationError) as caught:
+            load_dataset(folder, documents=None)
+        assert [p.line for p in caught.value.problems] == [3]
+
+
+def test_control_characters_are_escaped_in_every_message(data_copy) -> None:
+    """13.15: a hostile cell cannot erase lines or retitle the terminal through a message."""
+    folder = data_copy()
+    tallies = folder / "tallies.csv"
+    text = tallies.read_text(encoding="utf-8")
+    text = text.replace(",knives,187,", ",kni\x1b]0;pwned\x07ves\x00,187,", 1)
+    tallies.write_text(text, encoding="utf-8")
+    problems = validate(folder, documents=None)
+    assert {p.column for p in problems} == {"measure"}  # control characters, unknown measure
+    for problem in problems:
+        shown = str(problem)
+        assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in shown), shown
+        assert "\\x1b" in shown and "\\x07" in shown and "\\x00" in shown
+
+
+def test_an_unreadable_tallies_file_is_one_clean_problem(data_copy) -> None:
+    """13.6: permissions."""
+    import os
+
+    folder = data_copy()
+    tallies = folder / "tallies.csv"
+    tallies.chmod(0)
+    try:
+        if os.access(tallies, os.R_OK):
+            pytest.skip("running as a user who can read any file")
+        problems = validate(folder, documents=None)
+    finally:
+        tallies.chmod(0o644)
+    assert [(p.path.name, p.line) for p in problems] == [("tallies.csv", None)]
+    assert "the file cannot be opened" in problems[0].message
+
+
+def test_a_symlink_loop_is_one_clean_problem(data_copy) -> None:
+    """13.6: the loop is found and the message is formatted without crashing."""
+    folder = data_copy()
+    tallies = folder / "tallies.csv"
+    tallies.unlink()
+    tallies.symlink_to(folder / "loop.csv")
+    (folder / "loop.csv").symlink_to(tallies)
+    problems = validate(folder, documents=None)
+    assert [(p.path.name, p.line) for p in problems] == [("tallies.csv", None)]
+    assert "tallies.csv" in str(problems[0])
+    with pytest.raises(DataValidationError):
+        load_dataset(folder, documents=None)
+
+
+def test_twenty_thousand_duplicate_rows_are_each_reported_once(data_copy) -> None:
+    """13.20: the duplicate check is one pass over the rows (it was quadratic: 167 s for a
+    sheet pasted twice).  No timing here: bench/bench_validate.py measures the speed, and a
+    quadratic check would blow the suite's time budget."""
+    folder = data_copy()
+    tallies = folder / "tallies.csv"
+    header, first = tallies.read_text(encoding="utf-8").splitlines()[:2]
+    tallies.write_text(header + "\n" + (first + "\n") * 20_000, encoding="utf-8")
+    problems = validate(folder, documents=None)
+    assert len(problems) == 19_999
+    assert {p.message.split(":")[0] for p in problems} == {"duplicates line 2"}
+
+
+def test_two_figures_in_one_sentence_are_not_duplicates(data_copy) -> None:
+    """Same source, measure and quote, different periods or values: two statements."""
+    folder = data_copy()
+    tallies = folder / "tallies.csv"
+    lines = tallies.read_text(encoding="utf-8").splitlines()
+    row = lines[1]  # more than 240 knives and weapons, 9-15 November 2020
+    lines.append(row.replace("2020-11-09,2020-11-15", "2020-11-16,2020-11-22"))
+    tallies.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert validate(folder, documents=None) == []

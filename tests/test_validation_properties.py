@@ -91,3 +91,78 @@ def test_edited_tallies_are_accepted_or_explained(folder: Path, data: bytes) -> 
         return
     assert list(dataset.tallies.columns[:3]) == ["operation", "period_start", "period_end"]
     assert dataset.tallies["value"].notna().all()
+
+
+# --- hedges and numbers as releases write them ----------------------------------------------
+
+from test_numbers import WRITERS  # noqa: E402  (the same independent number writer)
+
+from sceptre_analysis.load import validate  # noqa: E402
+from sceptre_analysis.vocab import load_vocabulary  # noqa: E402
+
+VOCABULARY = load_vocabulary(BASE_DIR)
+PHRASES = sorted(
+    {
+        (spelling, q.meaning)
+        for q in VOCABULARY.qualifiers.values()
+        for spelling in (q.phrase, *q.aliases)
+    }
+)
+HEADER = (
+    "operation,period_start,period_end,agency,area,measure,value,value_high,qualifier,"
+    "compared_with,context,source_id,quote,note\n"
+)
+
+
+def _one_row(folder: Path, value: str, high: str, qualifier: str, compared: str, quote: str):
+    row = [
+        "Operation Sceptre", "2020-11-09", "2020-11-15", "Metropolitan Police Service", "London",
+        "arrests", value, high, qualifier, compared, "", "met-release-2020-11-19", quote, "",
+    ]  # fmt: skip
+    escaped = ",".join('"' + cell.replace('"', '""') + '"' for cell in row)
+    (folder / "tallies.csv").write_text(HEADER + escaped + "\n", encoding="utf-8")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    phrase=st.sampled_from(PHRASES),
+    shout=st.booleans(),
+    spaces=st.sampled_from([" ", "  "]),
+    n=st.integers(1, 99_999),
+    how=st.sampled_from(sorted(WRITERS)),
+)
+def test_every_hedge_and_every_way_of_writing_a_number_validates(
+    folder: Path, phrase: tuple[str, str], shout: bool, spaces: str, n: int, how: str
+) -> None:
+    spelling, meaning = phrase
+    printed = spaces.join(spelling.split())
+    printed = printed.upper() if shout else printed
+    high = str(n + 10) if meaning == "range" else ""
+    compared = "the previous week" if meaning in ("increase", "decrease") else ""
+    written = WRITERS[how](n)
+    quote = f"{printed} {written}" + (f" and {WRITERS[how](n + 10)}" if high else "") + " arrests"
+    _one_row(folder, str(n), high, printed, compared, quote)
+
+    assert validate(folder, documents=None) == []
+    row = load_dataset(folder, documents=None).tallies.iloc[0]
+    side = "direction" if meaning in ("increase", "decrease") else "meaning"
+    assert row[side] == meaning
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    n=st.integers(1, 99_999),
+    off=st.integers(1, 1000),
+    how=st.sampled_from(sorted(WRITERS)),
+)
+def test_a_value_the_quote_does_not_write_is_one_located_problem(
+    folder: Path, n: int, off: int, how: str
+) -> None:
+    _one_row(folder, str(n + off), "", "", "", f"officers made {WRITERS[how](n)} arrests")
+    problems = validate(folder, documents=None)
+    assert [(p.line, p.column) for p in problems] == [(2, "value")]
+    assert f"expected {n:,}" in problems[0].message

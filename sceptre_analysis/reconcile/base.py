@@ -1,8 +1,12 @@
-"""What every check gets: the prepared claims, each figure's choice, and helpers to cite them."""
+"""What every check gets: the prepared claims, each figure's choice, and helpers to cite them.
+
+Checks find problems column-wise; only the findings are then written one by one, and these
+helpers make that cheap (plain dictionaries and arrays, no scan of all claims per finding).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -34,22 +38,89 @@ class Analysis:
     def by_group(self) -> pd.DataFrame:
         return self.figures.set_index("group") if not self.figures.empty else self.figures
 
+    @cached_property
+    def _figure(self) -> dict[int, dict[str, object]]:
+        return self.by_group.to_dict("index") if not self.figures.empty else {}
+
+    def figure(self, group: int) -> dict[str, object]:
+        """One figure's row as a dictionary."""
+        return self._figure[int(group)]
+
+    @cached_property
+    def _columns(self) -> dict[str, object]:
+        return {name: self.claims[name].to_numpy() for name in self.claims.columns}
+
+    @cached_property
+    def _position(self) -> dict[object, int]:
+        return {label: i for i, label in enumerate(self.claims.index)}
+
+    @cached_property
+    def _group_index(self) -> dict:
+        return self.claims.groupby("group").indices if len(self.claims) else {}
+
+    @cached_property
+    def _line_index(self) -> dict[int, object]:
+        return dict(zip(self.claims["line"].tolist(), self.claims.index, strict=True))
+
+    def record(self, label: object) -> dict[str, object]:
+        """One claim (by its index label) as a dictionary."""
+        i = self._position[label]
+        return {name: column[i] for name, column in self._columns.items()}
+
+    def group_labels(self, group: int) -> list[object]:
+        """Index labels of the claims of one figure."""
+        positions = self._group_index.get(group, [])
+        return [self.claims.index[i] for i in positions]
+
+    def rows(self, group: int) -> pd.DataFrame:
+        """The claims of one figure (a small frame)."""
+        return self.claims.iloc[self._group_index.get(group, [])]
+
+    def at_line(self, line: object) -> dict[str, object]:
+        """The claim recorded on a line of tallies.csv."""
+        return self.record(self._line_index[int(line)])
+
+    def labels_at(self, lines: Iterable[object]) -> list[object]:
+        return [self._line_index[int(n)] for n in lines if int(n) in self._line_index]
+
+    def lines(self, lines: Iterable[object]) -> pd.DataFrame:
+        """The claims recorded on these lines."""
+        return self.claims.loc[self.labels_at(lines)]
+
+    def cite(self, labels: Iterable[object]) -> tuple[ClaimRef, ...]:
+        """Claim references for claims given by index label, in line order."""
+        columns = self._columns
+        refs = []
+        for label in dict.fromkeys(labels):
+            i = self._position[label]
+            refs.append(
+                ClaimRef(
+                    str(columns["source_id"][i]),
+                    str(columns["publisher"][i]),
+                    str(columns["quote"][i]),
+                    int(columns["line"][i]),
+                    str(columns["figure"][i]),
+                )
+            )
+        return tuple(sorted(refs, key=lambda r: r.line or 0))
+
     def chosen_ref(self, group: int) -> ClaimRef:
         """The chosen claim of a figure, cited; a computed one names the lines it comes from."""
-        f = self.by_group.loc[group]
-        if bool(f["derived"]):
-            return ClaimRef(
-                "computed",
-                "computed",
-                f"computed from {f['basis']}",
-                None,
-                str(f["chosen_figure"]),
-                tuple(int(x) for x in f["chosen_lines"]),
-            )
-        rows = self.claims[
-            (self.claims["group"] == group) & (self.claims["line"] == f["chosen_line"])
-        ]
-        return self.ctx.refs(rows)[0]
+        cache = self.__dict__.setdefault("_refs", {})
+        if group not in cache:
+            f = self.figure(group)
+            if bool(f["derived"]):
+                cache[group] = ClaimRef(
+                    "computed",
+                    "computed",
+                    f"computed from {f['basis']}",
+                    None,
+                    str(f["chosen_figure"]),
+                    tuple(int(x) for x in f["chosen_lines"]),
+                )
+            else:
+                cache[group] = self.cite(self.labels_at([f["chosen_line"]]))[0]
+        return cache[group]
 
     def chosen_words(self, group: int) -> str:
         """ "1,002 arrests (Metropolitan Police Service, line 9)"."""
@@ -58,7 +129,7 @@ class Analysis:
 
     def where(self, group: int) -> dict[str, object]:
         """The fields that place a finding about one figure."""
-        f = self.by_group.loc[group]
+        f = self.figure(group)
         return {
             "operation": str(f["operation"]),
             "week": f["week"],
@@ -70,17 +141,16 @@ class Analysis:
         }
 
     def decision(self, group: int) -> str:
-        f = self.by_group.loc[group]
-        reason = str(f["reason"])
+        reason = str(self.figure(group)["reason"])
         return f"The reports use {self.chosen_words(group)}: {reason[:1].lower()}{reason[1:]}"
 
     def refs(self, rows: pd.DataFrame) -> tuple[ClaimRef, ...]:
-        return self.ctx.refs(rows)
+        return self.cite(rows.index)
 
     @staticmethod
-    def said(row: object) -> str:
+    def said(row: Mapping[str, object]) -> str:
         """ "Surrey Comet (line 11) gives 44 arrests"."""
-        return f"{row.publisher} (line {int(row.line)}) gives {row.figure}"  # type: ignore[attr-defined]
+        return f"{row['publisher']} (line {int(row['line'])}) gives {row['figure']}"  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)

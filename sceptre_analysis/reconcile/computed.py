@@ -20,9 +20,9 @@ def computed_figures(a: Analysis) -> list[Finding]:
         return []
     findings = []
     for row in f[f["derived"]].itertuples(index=False):
-        parts = a.claims[a.claims["line"].isin(row.chosen_lines)]
+        parts = a.lines(row.chosen_lines)
         lines = ", ".join(str(n) for n in row.chosen_lines)
-        stated = a.claims[a.claims["group"] == row.group]
+        stated = a.rows(row.group)
         hedged = "; ".join(f"“{x}”" for x in dict.fromkeys(stated["figure"]))
         findings.append(
             Finding(

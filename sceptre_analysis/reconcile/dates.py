@@ -67,9 +67,10 @@ def _weekdays(a: Analysis) -> list[Finding]:
     names = weekday_names()
     months = month_names()
     for column in ("period_stated", "quote"):
-        texts = c[c[column].str.contains(_DAYS, case=False, regex=True)]
+        texts = c.index[c[column].str.contains(_DAYS, case=False, regex=True)]
         seen: set[tuple[str, str]] = set()
-        for _, row in texts.iterrows():
+        for label in texts:
+            row = a.record(label)
             text = str(row[column])
             if (row["source_id"], text) in seen:
                 continue
@@ -116,7 +117,7 @@ def _weekdays(a: Analysis) -> list[Finding]:
                             f"{_period(a, row['period_start'], row['period_end'])}; check the "
                             "source's dates."
                         ),
-                        claims=a.refs(c.loc[[row.name]]),
+                        claims=a.cite([label]),
                         **_place(row),
                     )
                 )
@@ -155,6 +156,25 @@ def _lengths(a: Analysis) -> list[Finding]:
 def _periods(c: pd.DataFrame) -> pd.DataFrame:
     """One row per (cluster, agency, source, period) with exact dates."""
     exact = c[(c["period_kind"] == "exact") & c["period_start"].notna() & c["period_end"].notna()]
+    exact = exact[
+        [
+            "cluster",
+            "cluster_week",
+            "operation",
+            "agency",
+            "area",
+            "akind",
+            "source_id",
+            "publisher",
+            "release",
+            "primary",
+            "period_start",
+            "period_end",
+            "line",
+            "quote",
+            "figure",
+        ]
+    ]
     return exact.drop_duplicates(["cluster", "agency", "source_id", "period_start", "period_end"])
 
 
@@ -249,37 +269,44 @@ def _national_week(a: Analysis) -> list[Finding]:
     national = periods[periods["akind"] == "national"]
     forces = periods[periods["akind"] == "force"]
     findings = []
-    for (operation, month), rows in national.groupby(["operation", "month"]):
-        best = _best_period(rows).iloc[0]
-        odd = forces[
-            (forces["operation"] == operation)
-            & (forces["month"] == month)
-            & (
-                (forces["period_start"] != best["period_start"])
-                | (forces["period_end"] != best["period_end"])
+    if national.empty or forces.empty:
+        return findings
+    weeks = (
+        national.groupby(["operation", "month", "period_start", "period_end"])
+        .agg(votes=("release", "nunique"), primary=("primary", "any"))
+        .reset_index()
+        .sort_values(["votes", "primary", "period_start"], ascending=[False, False, True])
+        .drop_duplicates(["operation", "month"])
+        .rename(columns={"period_start": "national_start", "period_end": "national_end"})
+    )
+    joined = forces.merge(weeks, on=["operation", "month"])
+    odd = joined[
+        (joined["period_start"] != joined["national_start"])
+        | (joined["period_end"] != joined["national_end"])
+    ]
+    for _, group in odd.groupby(["agency", "source_id", "period_start", "period_end"]):
+        row = group.iloc[0]
+        operation = row["operation"]
+        best = {"period_start": row["national_start"], "period_end": row["national_end"]}
+        findings.append(
+            Finding(
+                kind="period_vs_national_week",
+                check="dates",
+                severity="caution",
+                explanation=(
+                    f"{row['publisher']} (line {row['line']}) puts the {row['agency']}'s "
+                    f"week on {_period(a, row['period_start'], row['period_end'])}, but "
+                    f"the national {operation} week of that month ran "
+                    f"{_period(a, best['period_start'], best['period_end'])}."
+                ),
+                decision=(
+                    "The reports keep the force's figures with the national week they "
+                    "overlap; check whether the force's dates are its own or a mistake."
+                ),
+                claims=a.refs(group.head(1)),
+                **_place(row),
             )
-        ]
-        for _, group in odd.groupby(["agency", "source_id", "period_start", "period_end"]):
-            row = group.iloc[0]
-            findings.append(
-                Finding(
-                    kind="period_vs_national_week",
-                    check="dates",
-                    severity="caution",
-                    explanation=(
-                        f"{row['publisher']} (line {row['line']}) puts the {row['agency']}'s "
-                        f"week on {_period(a, row['period_start'], row['period_end'])}, but "
-                        f"the national {operation} week of that month ran "
-                        f"{_period(a, best['period_start'], best['period_end'])}."
-                    ),
-                    decision=(
-                        "The reports keep the force's figures with the national week they "
-                        "overlap; check whether the force's dates are its own or a mistake."
-                    ),
-                    claims=a.refs(group.head(1)),
-                    **_place(row),
-                )
-            )
+        )
     return findings
 
 

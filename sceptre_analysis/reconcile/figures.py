@@ -142,67 +142,75 @@ def _ranked(c: pd.DataFrame) -> pd.DataFrame:
 
 
 def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
-    """Totals computed from their parts' chosen exact figures, one per figure at most."""
+    """Totals computed from their parts' chosen exact figures (the first complete
+    decomposition of each total), one candidate per figure, built column-wise."""
     if not ctx.decompositions:
         return pd.DataFrame()
     place = ["cluster", "agency", "area_key"]
     exact = chosen[chosen["exact"] & ~chosen["is_change"] & ~chosen["misscoped"]]
-    rows = []
-    done: set[tuple] = set()
+    # a total stated exactly needs no computing: only places without one are worked out
+    stated = exact[exact["measure"].isin(list(ctx.decompositions))]
+    stated_keys = set(
+        zip(
+            stated["cluster"], stated["agency"], stated["area_key"], stated["measure"], strict=False
+        )
+    )
+    frames = []
     for total, options in ctx.decompositions.items():
         for parts in options:
             got = exact[exact["measure"].isin(parts)]
+            if stated_keys:
+                needed = [
+                    (k, a, r, total) not in stated_keys
+                    for k, a, r in zip(got["cluster"], got["agency"], got["area_key"], strict=True)
+                ]
+                got = got[needed]
             if got.empty:
                 continue
-            counted = got.groupby(place, observed=True).agg(
+            order = {m: i for i, m in enumerate(parts)}
+            got = got.assign(_order=got["measure"].map(order)).sort_values([*place, "_order"])
+            grouped = got.groupby(place, sort=False)
+            counted = grouped.agg(
                 n=("measure", "nunique"),
                 value=("value", "sum"),
                 primary=("primary", "all"),
                 published=("published", "max"),
-                lines=("line", lambda s: tuple(sorted(int(x) for x in s))),
                 first=("group", "first"),
+                sources=("source_id", "nunique"),
+                source=("source_id", "first"),
+                basis=("figure", " + ".join),
             )
+            counted["from_lines"] = grouped["line"].agg(lambda s: tuple(sorted(s.tolist())))
             complete = counted[counted["n"] == len(parts)]
-            for key, row in complete.iterrows():
-                if (*key, total) in done:
-                    continue
-                done.add((*key, total))
-                here = got[
-                    (got["cluster"] == key[0])
-                    & (got["agency"] == key[1])
-                    & (got["area_key"] == key[2])
-                ].set_index("measure")
-                template = c[c["group"] == row["first"]].iloc[0].copy()
-                template["measure"] = total
-                template["value"] = row["value"]
-                template["value_high"] = np.nan
-                template["lo"] = template["hi"] = row["value"]
-                template["lo_open"] = template["hi_open"] = False
-                template["meaning"] = "exact"
-                template["exact"] = True
-                template["qualifier"] = ""
-                template["primary"] = bool(row["primary"])
-                template["published"] = row["published"]
-                template["lead"] = False
-                template["headline"] = False
-                template["votes"] = 0
-                template["derived"] = True
-                template["misscoped"] = False
-                sources = set(here["source_id"])
-                template["source_id"] = sources.pop() if len(sources) == 1 else "computed"
-                template["release"] = "computed"
-                template["publisher"] = "computed"
-                template["quote"] = ""
-                template["line"] = -1
-                template["from_lines"] = row["lines"]
-                template["basis"] = " + ".join(
-                    ctx.figure(float(v), m) for m, v in here.reindex(list(parts))["value"].items()
-                )
-                template["figure"] = ctx.figure(row["value"], total)
-                rows.append(template)
-    if not rows:
+            if len(complete):
+                frames.append(complete.assign(measure=total).reset_index())
+    if not frames:
         return pd.DataFrame()
-    derived = pd.DataFrame(rows)
+    found = pd.concat(frames, ignore_index=True).drop_duplicates([*place, "measure"])
+    template = chosen.drop_duplicates("group").set_index("group").loc[found["first"].to_numpy()]
+    derived = template.reset_index(drop=True)
+    values = found["value"].to_numpy(dtype=float)
+    derived["measure"] = found["measure"].to_numpy()
+    derived["value"] = values
+    derived["value_high"] = np.nan
+    derived["lo"] = derived["hi"] = values
+    derived["lo_open"] = derived["hi_open"] = False
+    derived["meaning"] = "exact"
+    derived["exact"] = True
+    derived["qualifier"] = ""
+    derived["primary"] = found["primary"].to_numpy(dtype=bool)
+    derived["published"] = found["published"].to_numpy()
+    derived["lead"] = derived["headline"] = derived["misscoped"] = False
+    derived["votes"] = 0
+    derived["derived"] = True
+    single = found["sources"].to_numpy() == 1
+    derived["source_id"] = np.where(single, found["source"].to_numpy(), "computed")
+    derived["release"] = derived["publisher"] = "computed"
+    derived["quote"] = ""
+    derived["line"] = -1
+    derived["from_lines"] = found["from_lines"].to_numpy()
+    derived["basis"] = found["basis"].to_numpy()
+    derived["figure"] = [ctx.figure(v, m) for v, m in zip(values, derived["measure"], strict=True)]
     groups = c.drop_duplicates("group").set_index(GROUP)["group"]
     key = pd.MultiIndex.from_frame(derived[GROUP])
     derived["group"] = groups.reindex(key).to_numpy()
@@ -220,14 +228,15 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     c = c.assign(
         _cited=c["figure"] + " (" + c["publisher"] + ", line " + c["line"].astype(str) + ")"
     )
+    c = c.sort_values("line", kind="stable")
     by = c.groupby("group", sort=True)
     agg = by.agg(
         claims=("figure", "size"),
         n_sources=("source_id", "nunique"),
         n_releases=("release", "nunique"),
-        lines=("line", lambda s: sorted(int(x) for x in s)),
         misscoped=("misscoped", "all"),
     )
+    agg["lines"] = by["line"].agg(list)
     agg["claims"] = by["_cited"].agg("; ".join)
     agreeing = (
         c[c["fits"] & (c["release"] != c["chosen_release"])].groupby("group")["release"].nunique()

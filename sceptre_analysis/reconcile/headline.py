@@ -28,8 +28,9 @@ def headline_body(a: Analysis) -> list[Finding]:
     )
     failing = hedged & ~(inside & ~on_open_end)
     findings = []
-    for index, row in c[exact_lead | failing].iterrows():
-        body = c[(c["group"] == row["group"]) & (c["line"] == row["body_line"])].iloc[0]
+    for index in c.index[exact_lead | failing]:
+        row = a.record(index)
+        body = a.at_line(row["body_line"])
         where = "title" if row["headline"] else "lead"
         if row["exact"]:
             why = (
@@ -55,7 +56,7 @@ def headline_body(a: Analysis) -> list[Finding]:
                     + a.decision(group)[0].lower()
                     + a.decision(group)[1:]
                 ),
-                claims=a.refs(c.loc[[index, body.name]]),
+                claims=a.cite([index, *a.labels_at([row["body_line"]])]),
                 **a.where(group),
             )
         )

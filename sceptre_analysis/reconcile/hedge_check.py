@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -20,17 +21,18 @@ RULE = (
 )
 
 
-def as_claim(row: object) -> hedges.Claim:
+def as_claim(row: Mapping[str, object]) -> hedges.Claim:
     """A claims row as the hedge module's :class:`~sceptre_analysis.hedges.Claim`."""
-    tolerance = getattr(row, "tolerance", None)
-    high = getattr(row, "value_high", None)
+    tolerance = row.get("tolerance")
+    high = row.get("value_high")
+    meaning = str(row["meaning"])
     return hedges.Claim(
-        float(row.value),  # type: ignore[attr-defined]
-        str(row.meaning),  # type: ignore[attr-defined]
+        float(row["value"]),
+        meaning,
         None if tolerance is None or pd.isna(tolerance) else float(tolerance),
-        None if high is None or pd.isna(high) or str(row.meaning) != "range" else float(high),  # type: ignore[attr-defined]
-        str(row.direction) or None,  # type: ignore[attr-defined]
-        str(row.qualifier).strip(),  # type: ignore[attr-defined]
+        None if high is None or pd.isna(high) or meaning != "range" else float(high),
+        str(row["direction"]) or None,
+        str(row["qualifier"]).strip(),
     )
 
 
@@ -41,17 +43,18 @@ def hedge_compatibility(a: Analysis) -> list[Finding]:
     exact_pair = c["exact"] & c["chosen_lo"].eq(c["chosen_hi"])  # the same-figure check's
     bad = c[~c["fits"] & ~exact_pair & ~own_body & ~c["lead"] & ~c["misscoped"]]
     findings: list[Finding] = []
-    for group, rows in bad.groupby("group"):
-        f = a.by_group.loc[group]
+    for group, labels in bad.groupby("group").groups.items():
+        f = a.figure(group)
         chosen_row = None
         if not bool(f["derived"]):
-            chosen_row = c[(c["group"] == group) & (c["line"] == f["chosen_line"])].iloc[0]
+            chosen_row = a.at_line(f["chosen_line"])
         unit = str(f["unit"])
 
         def show(v: float, unit: str = unit) -> str:
             return a.ctx.unit_text(v, unit) if math.isfinite(v) else str(v)
 
-        for _, row in rows.iterrows():
+        for label in labels:
+            row = a.record(label)
             stated = as_claim(row)
             if chosen_row is None:
                 verdict = hedges.holds(stated, float(f["chosen"]), fmt=show)
@@ -74,10 +77,7 @@ def hedge_compatibility(a: Analysis) -> list[Finding]:
                     "hedge_vs_exact" if (row["exact"] or chosen_row["exact"]) else "hedge_vs_hedge"
                 )
                 reason = f"{a.said(row)}, against {a.chosen_words(group)}: {verdict.reason}."
-            involved = c[
-                (c["group"] == group) & (c.index.isin([row.name]) | (c["line"] == f["chosen_line"]))
-            ]
-            refs = a.refs(involved)
+            refs = a.cite([label, *a.labels_at([] if chosen_row is None else [f["chosen_line"]])])
             if chosen_row is None:
                 refs = (*refs, a.chosen_ref(group))
             findings.append(
@@ -96,6 +96,5 @@ def hedge_compatibility(a: Analysis) -> list[Finding]:
 
 def _own_parts(a: Analysis, group: int, source_id: str) -> bool:
     """Whether a computed figure's parts were all stated by ``source_id``."""
-    lines = set(a.by_group.loc[group, "chosen_lines"])
-    parts = a.claims[a.claims["line"].isin(lines)]
-    return bool(len(parts)) and set(parts["source_id"]) == {source_id}
+    labels = a.labels_at(a.figure(group)["chosen_lines"])
+    return bool(labels) and {a.record(x)["source_id"] for x in labels} == {source_id}

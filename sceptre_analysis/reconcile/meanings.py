@@ -10,13 +10,16 @@ __all__ = ["ECHO_MIN", "RULE", "WITHIN_SOURCE_MIN", "one_number_two_meanings"]
 #: Within one source, equal numbers below this are too common to question.
 WITHIN_SOURCE_MIN = 10
 #: Across forces, the same number for the same measure is questioned only from this size and
-#: when it is not a multiple of 10 (a coincidence is then unlikely).
+#: when it is not a multiple of 10, and at least ECHO_FACTOR x (forces giving that measure)²:
+#: among k forces' figures of size about N, some two are equal by chance about k²/2N times.
 ECHO_MIN = 100
+ECHO_FACTOR = 10
 RULE = (
     f"Within one source, the same number (at least {WITHIN_SOURCE_MIN}) for two different "
     f"measures that are not part of one another is questioned; across forces, the same number "
-    f"for the same measure is questioned only when it is at least {ECHO_MIN} and not a "
-    "multiple of 10, since smaller or rounder numbers coincide too often."
+    f"for the same measure is questioned only when it is at least {ECHO_MIN}, not a "
+    f"multiple of 10 and at least {ECHO_FACTOR} times the square of the number of forces "
+    "giving that measure that week, since smaller or rounder numbers coincide too often."
 )
 
 
@@ -27,6 +30,20 @@ def one_number_two_meanings(a: Analysis) -> list[Finding]:
 def _within_source(a: Analysis) -> list[Finding]:
     c = a.claims
     c = c[c["exact"] & (c["value"] >= WITHIN_SOURCE_MIN) & ~c["misscoped"]]
+    c = c[
+        [
+            "source_id",
+            "cluster",
+            "value",
+            "unit",
+            "agency",
+            "measure",
+            "line",
+            "figure",
+            "publisher",
+            "group",
+        ]
+    ]
     key = ["source_id", "cluster", "value", "unit"]
     c = c.assign(what=c["agency"] + "\0" + c["measure"])
     counts = c.groupby(key)["what"].transform("nunique")
@@ -47,7 +64,10 @@ def _within_source(a: Analysis) -> list[Finding]:
             continue
         first = rows.iloc[0]
         said = join_words(
-            [f"{r.figure} for the {r.agency} (line {int(r.line)})" for r in rows.itertuples()]
+            [
+                f"{f} for the {g} (line {n})"
+                for f, g, n in zip(rows["figure"], rows["agency"], rows["line"], strict=True)
+            ]
         )
         group = int(first["group"])
         where = a.where(group)
@@ -75,13 +95,12 @@ def _within_source(a: Analysis) -> list[Finding]:
 
 def _across_forces(a: Analysis) -> list[Finding]:
     c = a.claims
+    c = c[c["exact"] & (c["akind"] == "force") & ~c["lead"] & ~c["misscoped"]]
+    c = c[["cluster", "measure", "value", "agency", "line", "publisher", "figure", "group"]]
+    # how many forces give this measure this week: more forces, more chance coincidences
+    forces = c.groupby(["cluster", "measure"])["agency"].transform("nunique")
     c = c[
-        c["exact"]
-        & (c["akind"] == "force")
-        & (c["value"] >= ECHO_MIN)
-        & (c["value"] % 10 != 0)
-        & ~c["lead"]
-        & ~c["misscoped"]
+        (c["value"] >= ECHO_MIN) & (c["value"] % 10 != 0) & (c["value"] >= ECHO_FACTOR * forces**2)
     ]
     counts = c.groupby(["cluster", "measure", "value"])["agency"].transform("nunique")
     findings = []

@@ -255,10 +255,13 @@ class Context:
 
     def refs(self, rows: pd.DataFrame) -> tuple[ClaimRef, ...]:
         """Claim references for the given claims rows, in line order."""
-        rows = rows.sort_values("line", kind="stable")
+        rows = rows[["source_id", "publisher", "quote", "line", "figure"]].sort_values(
+            "line", kind="stable"
+        )
+        columns = [rows[name].tolist() for name in rows.columns]
         return tuple(
-            ClaimRef(str(r.source_id), str(r.publisher), str(r.quote), int(r.line), str(r.figure))
-            for r in rows.itertuples(index=False)
+            ClaimRef(str(s), str(p), str(q), int(n), str(f))
+            for s, p, q, n, f in zip(*columns, strict=True)
         )
 
     def source_name(self, source_id: str) -> str:
@@ -417,13 +420,13 @@ def _claims(
     c["published"] = c["source_id"].map(_dates(s, "published")).astype("datetime64[ns]")
     verified = s["verified"] if "verified" in s.columns else _text(s, "document").ne("")
     c["verified"] = c["source_id"].map(verified.astype(bool)).fillna(False).astype(bool)
-    title = _text(s, "title").map(
-        lambda text: f" {' '.join(norm_text(pd.Series([text]))[0].split())} "
-    )
+    titles = " " + norm_text(_text(s, "title")).str.split().str.join(" ") + " "
+    title = dict(zip(titles.index, titles, strict=True))
     c["qnorm"] = norm_text(c["quote"])
+    with_title = {sid for sid, text in title.items() if text.strip()}
     c["headline"] = [
-        bool(q) and f" {q} " in title.get(sid, "")
-        for q, sid in zip(c["qnorm"], c["source_id"], strict=True)
+        sid in with_title and bool(q) and f" {q} " in title[sid]
+        for q, sid in zip(c["qnorm"].tolist(), c["source_id"].tolist(), strict=True)
     ]
     agencies = vocabulary.agencies
     c["akind"] = c["agency"].map({a: v.kind for a, v in agencies.items()}).fillna("force")

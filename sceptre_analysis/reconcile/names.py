@@ -92,7 +92,7 @@ def _finding(
         severity=severity,
         explanation=explanation,
         decision=decision,
-        claims=a.refs(rows.head(5)),
+        claims=a.ctx.refs(rows.head(5)),
         operation=str(first["operation"]),
         week=first["cluster_week"] if pd.notna(first["cluster_week"]) else None,
         agency=str(first["agency"]),

@@ -67,9 +67,10 @@ def same_figure(a: Analysis) -> list[Finding]:
     deviants = exact[exact["group"].isin(groups) & (exact["value"] != exact["chosen_value"])]
     echo = echoes(a, deviants)
     findings = []
-    for group, rows in deviants.groupby("group"):
+    for group, labels in deviants.sort_values("line").groupby("group").groups.items():
         parts = []
-        for index, row in rows.sort_values("line").iterrows():
+        for index in labels:
+            row = a.record(index)
             text = a.said(row) + "."
             if index in echo:
                 others = echo[index].drop_duplicates(
@@ -87,7 +88,11 @@ def same_figure(a: Analysis) -> list[Finding]:
                     "figure was attributed to the wrong force or measure."
                 )
             parts.append(text)
-        involved = c[(c["group"] == group) & c["exact"] & ~c["lead"]]
+        involved = [
+            label
+            for label in a.group_labels(group)
+            if (r := a.record(label))["exact"] and not r["lead"]
+        ]
         explanation = (
             f"Sources give different exact figures: {' '.join(parts)} "
             f"Against {a.chosen_words(group)}."
@@ -99,7 +104,7 @@ def same_figure(a: Analysis) -> list[Finding]:
                 severity="conflict",
                 explanation=explanation,
                 decision=a.decision(group),
-                claims=a.refs(involved),
+                claims=a.cite(involved),
                 **a.where(group),
             )
         )

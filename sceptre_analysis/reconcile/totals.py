@@ -32,12 +32,42 @@ def parts_and_totals(a: Analysis) -> list[Finding]:
         for f in _chosen_parts(a)
         if (f.operation, f.agency, f.area, f.measure, f.week) not in done
     ]
+    findings += _against_computed(a, c)
     findings += _areas(a)
     return findings
 
 
+def _against_computed(a: Analysis, c: pd.DataFrame) -> list[Finding]:
+    """An exact total that differs from the total the reports compute from its parts."""
+    off = c[
+        c["exact"] & c["chosen_derived"].astype(bool) & ~c["fits"] & ~c["lead"] & ~c["misscoped"]
+    ]
+    findings = []
+    for group, labels in off.groupby("group").groups.items():
+        f = a.figure(group)
+        said = " ".join(a.said(a.record(x)) + "." for x in labels)
+        findings.append(
+            Finding(
+                kind="parts_total",
+                check="parts_and_totals",
+                severity="conflict",
+                explanation=(
+                    f"{said} Its parts, {f['basis']}, add up to {f['chosen_figure']} "
+                    f"(lines {', '.join(str(n) for n in f['chosen_lines'])})."
+                ),
+                decision=a.decision(int(group)),
+                claims=(*a.cite(labels), a.chosen_ref(int(group))),
+                **a.where(int(group)),
+            )
+        )
+    return findings
+
+
 def _sum_words(a: Analysis, rows: pd.DataFrame) -> str:
-    return " + ".join(f"{r.figure} (line {int(r.line)})" for r in rows.itertuples())
+    return " + ".join(
+        f"{figure} (line {line})"
+        for figure, line in zip(rows["figure"].tolist(), rows["line"].tolist(), strict=True)
+    )
 
 
 def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
@@ -66,13 +96,13 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
                 | ((joined["s"] == joined["hi"]) & joined["hi_open"]),
                 joined["s"] > joined["hi"],
             )
-            for _, row in joined[wrong & ~hedged_computed].iterrows():
-                mine = got[
-                    (got["source_id"] == row["source_id"])
-                    & (got["cluster"] == row["cluster"])
-                    & (got["agency"] == row["agency"])
-                    & (got["area_key"] == row["area_key"])
-                ].sort_values("line")
+            bad = joined.index[wrong & ~hedged_computed]
+            where = got.groupby([*PLACE, "source_id"]).indices if len(bad) else {}
+            sums_of = joined.loc[bad, ["s", "n"]].to_dict("index")
+            for label in bad:
+                row = a.record(label) | sums_of[label]
+                key = (row["cluster"], row["agency"], row["area_key"], row["source_id"])
+                mine = got.iloc[where[key]][["figure", "line"]].sort_values("line")
                 total_text = a.ctx.figure(row["s"], total)
                 if row["n"] == len(parts):
                     why = f"its own parts, {_sum_words(a, mine)}, add up to {total_text}"
@@ -87,7 +117,7 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
                         severity="conflict",
                         explanation=f"{a.said(row)}, but {why}.",
                         decision=a.decision(int(row["group"])),
-                        claims=a.refs(pd.concat([c.loc[[row.name]], mine])),
+                        claims=a.cite([label, *mine.index]),
                         **a.where(int(row["group"])),
                     )
                 )
@@ -99,35 +129,38 @@ def _chosen_parts(a: Analysis) -> list[Finding]:
     f = a.figures
     if f.empty:
         return []
-    f = f[~f["derived"]]
-    findings = []
     c = a.claims
+    bounds = c.set_index("line")[["lo", "hi", "lo_open", "hi_open"]]
+    bounds = bounds[~bounds.index.duplicated()]
+    f = f[~f["derived"] & f["chosen_line"].notna()]
+    findings = []
+    key = ["week", "agency", "area_key"]
     for total, options in a.ctx.decompositions.items():
         totals = f[f["measure"] == total]
         if totals.empty:
             continue
         for parts in options:
             got = f[f["measure"].isin(parts) & (f["meaning"] == "exact")]
-            key = ["week", "agency", "area_key"]
+            if got.empty:
+                continue
             sums = got.groupby(key).agg(s=("chosen", "sum"), n=("measure", "nunique"))
             joined = totals.join(sums, on=key, how="inner")
-            for _, row in joined.iterrows():
-                claim = c[(c["group"] == row["group"]) & (c["line"] == row["chosen_line"])].iloc[0]
-                s = row["s"]
-                inside = claim["lo"] <= s <= claim["hi"] and not (
-                    (s == claim["lo"] and claim["lo_open"])
-                    or (s == claim["hi"] and claim["hi_open"])
-                )
-                complete = row["n"] == len(parts)
-                if (complete and inside) or (not complete and s <= claim["hi"]):
-                    continue
-                mine = got[
-                    (got["week"] == row["week"])
-                    & (got["agency"] == row["agency"])
-                    & (got["area_key"] == row["area_key"])
-                ]
+            joined = joined.join(bounds, on="chosen_line")
+            s = joined["s"]
+            inside = (
+                (s >= joined["lo"])
+                & (s <= joined["hi"])
+                & ~((s == joined["lo"]) & joined["lo_open"].astype(bool))
+                & ~((s == joined["hi"]) & joined["hi_open"].astype(bool))
+            )
+            complete = joined["n"] == len(parts)
+            wrong = (complete & ~inside) | (~complete & (s > joined["hi"]))
+            bad = joined[wrong]
+            where = got.groupby(key).indices if len(bad) else {}
+            for _, row in bad.iterrows():
+                mine = got.iloc[where[(row["week"], row["agency"], row["area_key"])]]
                 words = join_words([a.chosen_words(int(g)) for g in mine["group"]])
-                verb = "add up to" if complete else "already add up to"
+                verb = "add up to" if row["n"] == len(parts) else "already add up to"
                 findings.append(
                     Finding(
                         kind="parts_total",
@@ -135,7 +168,7 @@ def _chosen_parts(a: Analysis) -> list[Finding]:
                         severity="conflict",
                         explanation=(
                             f"The total {a.chosen_words(int(row['group']))} does not fit its "
-                            f"parts: {words} {verb} {a.ctx.figure(s, total)}."
+                            f"parts: {words} {verb} {a.ctx.figure(row['s'], total)}."
                         ),
                         decision=a.decision(int(row["group"]))
                         + " Check which of the total and its parts is wrong.",
@@ -182,11 +215,10 @@ def _exceeding(a: Analysis, sums: pd.DataFrame, target: pd.DataFrame, who: str) 
     joined = sums.join(
         target[["group", "chosen", "owner"]].rename(columns={"group": "whole"}), how="inner"
     )
-    c = a.claims
     findings = []
     for key, row in joined[joined["s"] > joined["chosen"]].iterrows():
         whole = int(row["whole"])
-        claim = c[(c["group"] == whole)]
+        claim = a.rows(whole)
         if not claim.empty and claim["hi"].max() >= row["s"]:
             continue
         words = join_words([a.chosen_words(int(g)) for g in row["groups"]])

@@ -53,7 +53,7 @@ def wording(a: Analysis) -> list[Finding]:
     known = ctx.measure_names
     routes = [w for w in ctx.wording if w.kind == "route"]
     objects = [w for w in ctx.wording if w.kind == "object"]
-    c = a.claims[a.claims["exact"] | ~a.claims["exact"]]
+    c = a.claims[~a.claims["misscoped"]]
     quotes = c["quote"].str.lower()
     route_named = _named(quotes, routes, known)
     object_named = _named(quotes, objects, known)
@@ -63,9 +63,15 @@ def wording(a: Analysis) -> list[Finding]:
         if not a.figures.empty
         else pd.Series(dtype=float)
     )
-    chosen = chosen[~chosen.index.duplicated()]
+    chosen = chosen[~chosen.index.duplicated()].to_dict()
+    # only quotes whose words name a measure other than their own are looked at
+    odd = [
+        bool(r - {m}) or bool(o - {m})
+        for r, o, m in zip(route_named, object_named, c["measure"], strict=True)
+    ]
     findings = []
-    for index, row in c.iterrows():
+    for index in c.index[odd]:
+        row = a.record(index)
         measure = row["measure"]
         named_routes = route_named.at[index]
         named_objects = object_named.at[index]
@@ -131,7 +137,7 @@ def wording(a: Analysis) -> list[Finding]:
                     f"The figure is used as {ctx.label(measure).lower()}; the source's wording "
                     "is not repeated in the reports."
                 ),
-                claims=a.refs(c.loc[[index]]),
+                claims=a.cite([index]),
                 **a.where(group),
             )
         )

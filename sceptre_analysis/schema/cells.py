@@ -12,8 +12,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,8 @@ from .tables import TableSpec
 __all__ = ["Cells", "read_cells"]
 
 _MAX_ENCODING_PROBLEMS = 10
+#: Control characters other than the line breaks and tabs a quoted value may hold.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -93,23 +95,31 @@ def _decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
     return None, problems
 
 
-def _records(text: str) -> Iterable[tuple[int, list[str] | None, str | None]]:
-    """Yield ``(first line, fields, error)`` for each CSV record, surviving malformed ones."""
+def _records(text: str) -> list[tuple[int, list[str] | None, str | None]]:
+    """``(first line, fields, error)`` for each CSV record, surviving malformed ones."""
+    try:  # the usual case, in C: no malformed record and no value spanning lines
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        rows = None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    lone_cr = "\r" in text and "\r" in text.replace("\r\n", "")
+    if rows is not None and len(rows) == lines and not lone_cr:
+        return [(number, fields, None) for number, fields in enumerate(rows, start=1)]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    found: list[tuple[int, list[str] | None, str | None]] = []
+    append = found.append
     previous = 0
     while True:
         try:
-            fields = next(reader)
-        except StopIteration:
-            return
+            for fields in reader:  # the usual case: one tight loop
+                append((previous + 1, fields, None))
+                previous = reader.line_num
+            return found
         except csv.Error as err:
-            yield previous + 1, None, str(err)
+            append((previous + 1, None, str(err)))
             if reader.line_num == previous:  # pragma: no cover - no progress; avoid a loop
-                return
+                return found
             previous = reader.line_num
-            continue
-        yield previous + 1, fields, None
-        previous = reader.line_num
 
 
 def _csv_error_message(error: str) -> str:
@@ -206,6 +216,8 @@ def _fit_rows(cells: Cells, rows: list[tuple[int, list[str]]]) -> list[tuple[int
     one message about it replaces one per row.
     """
     width = len(cells.header)
+    if all(len(fields) == width for _, fields in rows):
+        return rows  # the usual case
     trimmed = []
     for line, fields in rows:
         if len(fields) > width and not any(f.strip() for f in fields[width:]):
@@ -250,7 +262,7 @@ def _fit_rows(cells: Cells, rows: list[tuple[int, list[str]]]) -> list[tuple[int
 def _control_characters(cells: Cells, text: str) -> None:
     """Report every cell holding a control character (line breaks and tabs inside a quoted
     value are text; NUL, ESC and the like are not)."""
-    if not CONTROL.search(text.replace("\n", "").replace("\r", "").replace("\t", "")):
+    if not _CONTROL_IN_TEXT.search(text):
         return
     assert cells.lines is not None
     for name, values in cells.columns.items():
@@ -281,7 +293,7 @@ def read_cells(path: Path, spec: TableSpec) -> Cells:
     for line, fields, error in _records(text):
         if fields is None:
             cells.problems.append(Problem(path, line, None, _csv_error_message(error or "")))
-        elif not any(f.strip() for f in fields):
+        elif not (fields and fields[0].strip()) and not "".join(fields).strip():
             continue  # blank line, or a spreadsheet's row of empty cells
         elif header is None:
             header, cells.header_line = [f.strip() for f in fields], line
@@ -315,8 +327,10 @@ def read_cells(path: Path, spec: TableSpec) -> Cells:
     usable = _usable_columns(cells, rows)
     fitting = _fit_rows(cells, rows)
     cells.lines = [line for line, _ in fitting]
+    by_position = list(zip(*(fields for _, fields in fitting), strict=True)) if fitting else []
     cells.columns = {
-        name: [f[position].strip() for _, f in fitting] for name, position in usable.items()
+        name: list(map(str.strip, by_position[position])) if fitting else []
+        for name, position in usable.items()
     }
     _control_characters(cells, text)
     return cells

@@ -7,8 +7,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = [
     "CONTROL",
@@ -34,9 +34,10 @@ def escape(text: str) -> str:
     return CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data, pointing at the file, line and column to fix."""
+class Problem(NamedTuple):
+    """One thing wrong with the data, pointing at the file, line and column to fix.
+
+    A named tuple: a file full of mistakes makes one per row, so they must be cheap."""
 
     path: Path
     line: int | None
@@ -83,11 +84,24 @@ def one_of(names: Sequence[str], what: str, limit: int = 12) -> str:
     return ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
+#: Words whose presence does not change what a phrase means ("in excess" ~ "in excess of").
+_FILLERS = frozenset({"a", "an", "the", "of", "than", "by", "to", "as"})
+
+
 def _changes_meaning(got: str, candidate: str) -> bool:
-    """Dropping or adding whole words ("no less than" -> "less than") can reverse a meaning:
-    such a candidate is never suggested."""
-    a, b = set(got.lower().split()), set(candidate.lower().split())
-    return a != b and (a < b or b < a)
+    """Whether offering ``candidate`` for ``got`` could reverse what the user meant.
+
+    A suggestion may only fix spelling: the same meaningful words, each close in letters.
+    "no less than" is never offered "less than" (a word dropped) nor "no more than" (a word
+    swapped for another)."""
+    words = [w for w in got.lower().replace("_", " ").split() if w not in _FILLERS]
+    other = [w for w in candidate.lower().replace("_", " ").split() if w not in _FILLERS]
+    if len(words) != len(other):
+        return True
+    return any(
+        a != b and difflib.SequenceMatcher(None, a, b).ratio() < 0.6
+        for a, b in zip(words, other, strict=True)
+    )
 
 
 def suggest(got: str, choices: Iterable[str], cutoff: float = 0.6) -> str:

@@ -51,15 +51,14 @@ class Rules:
         """Run ``check`` on each distinct value of the column; returns the failing row numbers."""
         if not self.has(column):
             return set()
-        verdicts: dict[str, str | None] = {}
+        values = self.cells.columns[column]
+        verdicts = {value: check(value) for value in dict.fromkeys(values)}
+        bad = {value: message for value, message in verdicts.items() if message is not None}
         failed: set[int] = set()
-        for row, (line, value) in enumerate(
-            zip(self.lines, self.cells.columns[column], strict=True)
-        ):
-            if value in verdicts:
-                message = verdicts[value]
-            else:
-                message = verdicts[value] = check(value)
+        if not bad:
+            return failed
+        for row, (line, value) in enumerate(zip(self.lines, values, strict=True)):
+            message = bad.get(value)
             if message is not None:
                 self.add(line, column, message)
                 failed.add(row)
@@ -69,7 +68,7 @@ class Rules:
         """Blank cells in columns that need a value; returns the rows with any."""
         failed: set[int] = set()
         for col in self.cells.spec.columns:
-            if col.nonblank and self.has(col.name):
+            if col.nonblank and self.has(col.name) and "" in self.cells.columns[col.name]:
                 for row, (line, value) in enumerate(
                     zip(self.lines, self.cells.columns[col.name], strict=True)
                 ):
@@ -83,26 +82,27 @@ class Rules:
     def unique(
         self,
         column: str | None,
-        keys: Sequence[Hashable],
+        keys: Iterable[Hashable],
         explain: Callable[[int, int], str],
-        skip: Callable[[int], bool] = lambda row: False,
+        skip: Sequence[str] | None = None,
     ) -> None:
         """Report each row whose key was seen on an earlier row, in one pass over the rows.
 
-        ``explain(row, first_line)`` words the message; ``skip(row)`` leaves a row out (e.g.
-        a blank key, reported as blank instead).
+        ``explain(row, first_line)`` words the message; a row whose cell in ``skip`` is blank
+        is left out (a blank key is reported as blank instead).
         """
         first: dict[Hashable, int] = {}
-        for row, key in enumerate(keys):
-            if skip(row):
-                continue
-            line = self.lines[row]
-            seen = first.setdefault(key, line)
+        remember = first.setdefault
+        rows = zip(keys, self.lines, skip, strict=True) if skip is not None else None
+        if rows is None:
+            rows = ((key, line, "x") for key, line in zip(keys, self.lines, strict=True))
+        for row, (key, line, cell) in enumerate(rows):
+            seen = remember(key, line) if cell != "" else line
             if seen != line:
                 self.add(line, column, explain(row, seen))
 
     def problems(self) -> list[Problem]:
-        self._found.sort(key=lambda item: item[:3])
+        self._found.sort()  # (line, column rank, order found): the problem itself never compared
         return [problem for *_, problem in self._found]
 
 
@@ -151,7 +151,7 @@ def duplicate_key(rules: Rules, column: str) -> None:
             f"duplicates line {first} (got {quoted(values[row])} again, expected each "
             f"{column} to appear once)"
         ),
-        skip=lambda row: values[row] == "",  # a blank key is reported as blank
+        skip=values,  # a blank key is reported as blank
     )
 
 

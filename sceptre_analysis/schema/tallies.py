@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ..hedges import DIRECTIONS, ParsedQualifier, UnknownQualifier, parse_qualifier
 from ..vocab import Unit, Vocabulary, fold
@@ -20,6 +21,7 @@ from .problems import Problem, one_of, quoted
 from .quotes import Documents, closest_passage, stated_numbers, states_value
 from .rules import Rules, check_header
 from .values import LARGEST, normalise_text, parse_number, parse_period
+from .vocabulary import measure_resolver
 
 __all__ = ["TallyFacts", "check_tallies"]
 
@@ -71,17 +73,17 @@ def check_tallies(
     bad_period = _periods(r)
     bad_value, values = _values(r, units, vocabulary)
     bad_qualifier = _qualifiers(r, vocabulary, facts)
-    highs = _value_high(r, values, facts, bad_value | bad_qualifier)
-    _changes(r, facts, bad_qualifier)
+    skip = blank | bad_value | bad_qualifier
+    highs = _value_high(r, values, facts, skip)
+    _changes(r, facts, skip)
     if source_ids is not None:
         _sources(r, source_ids)
-    skip = blank | bad_value | bad_qualifier
     if units is not None:
         _quote_states_value(r, units, vocabulary, values, highs, skip)
     if documents is not None and documents.texts:
         _quote_in_document(r, documents)
     _duplicates(r, vocabulary, bad_period)
-    facts.bad_rows = blank | bad_period | bad_value | bad_qualifier
+    facts.bad_rows = skip | bad_period
     return problems + r.problems()
 
 
@@ -91,43 +93,39 @@ def check_tallies(
 
 
 def _names(r: Rules, vocabulary: Vocabulary, units: Mapping[str, Unit] | None) -> None:
-    operations = list(vocabulary.operations)
-    r.cell(
-        "operation",
-        lambda v: (
-            None
-            if v == "" or vocabulary.operation_names.resolve(v)
-            else (
-                f"is not an operation of operations.csv (got {quoted(v)}, expected "
-                f"{one_of(operations, 'an operation of operations.csv or one of its aliases')})"
-                f"{r.hint('operation', v, _spellings(vocabulary.operations))}"
+    """Operation and agency from their vocabulary files (or an alias); measure from
+    measures.csv (or a ``name`` alias)."""
+    for column, file, entries, names in (
+        ("operation", "operations.csv", vocabulary.operations, vocabulary.operation_names),
+        ("agency", "agencies.csv", vocabulary.agencies, vocabulary.agency_names),
+    ):
+        what = f"an {column}"
+        expected = one_of(list(entries), f"{what} of {file} or one of its aliases")
+        spellings = _spellings(entries)
+
+        def check(v: str, column=column, file=file, what=what, names=names, expected=expected,
+                  spellings=spellings) -> str | None:  # fmt: skip
+            if v == "" or names.resolve(v):
+                return None
+            return (
+                f"is not {what} of {file} (got {quoted(v)}, expected {expected})"
+                f"{r.hint(column, v, spellings)}"
             )
-        ),
-    )
-    agencies = list(vocabulary.agencies)
-    r.cell(
-        "agency",
-        lambda v: (
-            None
-            if v == "" or vocabulary.agency_names.resolve(v)
-            else (
-                f"is not an agency of agencies.csv (got {quoted(v)}, expected "
-                f"{one_of(agencies, 'an agency of agencies.csv or one of its aliases')})"
-                f"{r.hint('agency', v, _spellings(vocabulary.agencies))}"
-            )
-        ),
-    )
+
+        r.cell(column, check)
     if units is None:
         return
     known = list(units)
+    resolve = measure_resolver(vocabulary, known)
+    expected = one_of(known, "a measure name from measures.csv")
     r.cell(
         "measure",
         lambda v: (
             None
-            if v == "" or vocabulary.measure_for(v, known) is not None
+            if v == "" or resolve(v) is not None
             else (
                 f"is not a measure listed in measures.csv (got {quoted(v)}, expected "
-                f"{one_of(known, 'a measure name from measures.csv')}){r.hint('measure', v, known)}"
+                f"{expected}){r.hint('measure', v, known)}"
             )
         ),
     )
@@ -164,42 +162,54 @@ def _periods(r: Rules) -> set[int]:
     if not r.has("period_start", "period_end"):
         return bad
     starts, ends = r.cells.columns["period_start"], r.cells.columns["period_end"]
-    for row, (line, start, end) in enumerate(zip(r.lines, starts, ends, strict=True)):
-        if row in bad:
-            continue
-        first, last = parse_period(start), parse_period(end)
-        assert first is not None and last is not None
-        message = None
-        column = "period_end"
-        if first.kind == "undated" and last.kind != "undated":
-            column = "period_start"
-            message = (
-                f"is blank but period_end is not (got '', expected the start of {quoted(end)}'s "
-                "period, or both blank for an undated figure)"
-            )
-        elif first.kind == "exact" and last.kind != "exact":
-            message = (
-                f"must be a date like period_start (got {quoted(end)}, expected the last day "
-                f"of the period that starts {start}, written YYYY-MM-DD)"
-            )
-        elif first.kind == "month" and last.kind == "exact":
-            message = (
-                f"must be the month of period_start or blank (got {quoted(end)}, expected "
-                f"{quoted(start)} or blank)"
-            )
-        elif first.kind == "month" and last.kind == "month" and first.first != last.first:
-            message = (
-                f"must be the same month as period_start (got {quoted(end)}, expected "
-                f"{quoted(start)} or blank: a month-only period is one month)"
-            )
-        elif first.kind == "exact" and first.first > last.first:  # type: ignore[operator]
-            message = (
-                f"is before period_start (got {quoted(end)}, expected a date on or after {start})"
-            )
-        if message:
-            r.add(line, column, message)
+    verdicts = {
+        pair: None if _unreadable(pair) else _period_pair(*pair)
+        for pair in dict.fromkeys(zip(starts, ends, strict=True))
+    }
+    if not any(verdicts.values()):
+        return bad
+    for row, pair in enumerate(zip(starts, ends, strict=True)):
+        found = verdicts[pair]
+        if found is not None and row not in bad:
+            r.add(r.lines[row], found[0], found[1])
             bad.add(row)
     return bad
+
+
+def _unreadable(pair: tuple[str, str]) -> bool:
+    return parse_period(pair[0]) is None or parse_period(pair[1]) is None
+
+
+def _period_pair(start: str, end: str) -> tuple[str, str] | None:
+    """(column, message) when the two ends do not make one period, else None."""
+    first, last = parse_period(start), parse_period(end)
+    assert first is not None and last is not None
+    message = None
+    column = "period_end"
+    if first.kind == "undated" and last.kind != "undated":
+        column = "period_start"
+        message = (
+            f"is blank but period_end is not (got '', expected the start of {quoted(end)}'s "
+            "period, or both blank for an undated figure)"
+        )
+    elif first.kind == "exact" and last.kind != "exact":
+        message = (
+            f"must be a date like period_start (got {quoted(end)}, expected the last day "
+            f"of the period that starts {start}, written YYYY-MM-DD)"
+        )
+    elif first.kind == "month" and last.kind == "exact":
+        message = (
+            f"must be the month of period_start or blank (got {quoted(end)}, expected "
+            f"{quoted(start)} or blank)"
+        )
+    elif first.kind == "month" and last.kind == "month" and first.first != last.first:
+        message = (
+            f"must be the same month as period_start (got {quoted(end)}, expected "
+            f"{quoted(start)} or blank: a month-only period is one month)"
+        )
+    elif first.kind == "exact" and first.first > last.first:  # type: ignore[operator]
+        message = f"is before period_start (got {quoted(end)}, expected a date on or after {start})"
+    return (column, message) if message else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,17 +265,22 @@ def _values(
     values = [parsed[v] if v in parsed else parsed.setdefault(v, parse_number(v)) for v in texts]
     if units is None or not r.has("measure", "value"):
         return bad, values
-    known = list(units)
-    for row, (line, measure, value) in enumerate(
-        zip(r.lines, r.cells.columns["measure"], texts, strict=True)
-    ):
-        number = values[row]
-        if row in bad or number is None:
-            continue
-        unit = units.get(measure) or units.get(vocabulary.measure_for(measure, known) or "")
-        message = _decimals_problem(number, value, unit) if unit else None
-        if message:
-            r.add(line, "value", message)
+    resolve = measure_resolver(vocabulary, units)
+    unit_of = {
+        m: units.get(m) or units.get(resolve(m) or "")
+        for m in dict.fromkeys(r.cells.columns["measure"])
+    }
+    verdicts: dict[tuple[str, str], str | None] = {}
+    for pair in dict.fromkeys(zip(r.cells.columns["measure"], texts, strict=True)):
+        measure, value = pair
+        number, unit = parsed.get(value), unit_of[measure]
+        verdicts[pair] = _decimals_problem(number, value, unit) if unit and number else None
+    if not any(verdicts.values()):
+        return bad, values
+    for row, pair in enumerate(zip(r.cells.columns["measure"], texts, strict=True)):
+        message = verdicts[pair]
+        if message and row not in bad:
+            r.add(r.lines[row], "value", message)
             bad.add(row)
     return bad, values
 
@@ -306,7 +321,11 @@ def _value_high(
     """A range keeps both ends (``value`` <= ``value_high``); nothing else has an upper end."""
     texts = r.cells.get("value_high")
     bad = r.cell("value_high", _number_problem)
-    highs = [parse_number(v) if v else None for v in texts]
+    parsed = {v: parse_number(v) if v else None for v in dict.fromkeys(texts)}
+    highs = list(map(parsed.__getitem__, texts))
+    ranges = any(q.hedge.meaning == "range" for q in facts.qualifiers.values())
+    if not ranges and not any(parsed):
+        return highs  # no range anywhere: nothing to check row by row
     qualifiers = r.cells.get("qualifier")
     for row, (line, high_text, qualifier) in enumerate(
         zip(r.lines, texts, qualifiers, strict=True)
@@ -346,6 +365,9 @@ def _value_high(
     return highs
 
 
+_DIRECTIONS = " or ".join(repr(d) for d in DIRECTIONS)
+
+
 def _changes(r: Rules, facts: TallyFacts, bad: set[int]) -> None:
     """A change keeps its sign: ``compared_with`` needs an increase or decrease qualifier."""
     if not r.has("compared_with"):
@@ -361,8 +383,8 @@ def _changes(r: Rules, facts: TallyFacts, bad: set[int]) -> None:
             r.add(
                 line,
                 "qualifier",
-                f"a change needs its direction (got {quoted(qualifier)} with compared_with "
-                f"{quoted(compared)}, expected {' or '.join(repr(d) for d in DIRECTIONS)}, "
+                f"must say which way the figure changed (got {quoted(qualifier)} with "
+                f"compared_with {quoted(compared)}, expected {_DIRECTIONS}, "
                 "alone or with a hedge, e.g. 'increase of over')",
             )
             bad.add(row)
@@ -399,28 +421,43 @@ def _quote_states_value(
     skip: set[int],
 ) -> None:
     """The quote writes the value: "Thirty four", "a dozen", "12 per cent", "£1,940"."""
-    if not r.has("quote", "measure"):
+    if not r.has("quote", "measure", "value"):
         return
-    known = list(units)
+    resolve = measure_resolver(vocabulary, units)
+    unit_of = {
+        m: units.get(m) or units.get(resolve(m) or "")
+        for m in dict.fromkeys(r.cells.columns["measure"])
+    }
     quotes = r.cells.columns["quote"]
-    cache: dict[tuple[str, Decimal, Decimal | None], bool] = {}
-    for row, (line, measure, quote) in enumerate(
-        zip(r.lines, r.cells.columns["measure"], quotes, strict=True)
-    ):
-        number, high = values[row], highs[row]
-        if row in skip or number is None or quote == "":
-            continue
-        unit = units.get(measure) or units.get(vocabulary.measure_for(measure, known) or "")
+    keys = list(
+        zip(
+            r.cells.columns["measure"],
+            quotes,
+            r.cells.columns["value"],
+            r.cells.get("value_high"),
+            strict=True,
+        )
+    )
+    numbers = dict(zip(r.cells.columns["value"], values, strict=True))
+    high_numbers = dict(zip(r.cells.get("value_high"), highs, strict=True))
+
+    def stated(key: tuple[str, str, str, str]) -> bool:
+        measure, quote, value, high_text = key
+        number, high = numbers[value], high_numbers[high_text]
+        if number is None or quote == "":
+            return True  # reported by the rules above
+        unit = unit_of[measure]
         if unit is None or unit.kind == "duration":  # "week-long" states 7 days in words
+            return True
+        return states_value(quote, float(number), None if high is None else float(high))
+
+    verdicts = {key: stated(key) for key in dict.fromkeys(keys)}
+    if all(verdicts.values()):
+        return
+    for row, key in enumerate(keys):
+        if verdicts[key] or row in skip:
             continue
-        key = (quote, number, high)
-        ok = cache.get(key)
-        if ok is None:
-            ok = cache[key] = states_value(
-                quote, float(number), None if high is None else float(high)
-            )
-        if ok:
-            continue
+        line, quote, high = r.lines[row], quotes[row], highs[row]
         found = stated_numbers(quote)
         got = r.cells.columns["value"][row] + (
             f" to {r.cells.get('value_high')[row]}" if high is not None else ""
@@ -439,12 +476,22 @@ def _quote_in_document(r: Rules, documents: Documents) -> None:
     if not r.has("source_id", "quote"):
         return
     hints = PASSAGE_HINTS
+    found = {
+        pair: pair[0] not in documents.texts
+        or pair[1] == ""
+        or _normal(pair[1]) in documents.texts[pair[0]]
+        for pair in dict.fromkeys(
+            zip(r.cells.columns["source_id"], r.cells.columns["quote"], strict=True)
+        )
+    }
+    if all(found.values()):
+        return
     for line, source, quote in zip(
         r.lines, r.cells.columns["source_id"], r.cells.columns["quote"], strict=True
     ):
-        text = documents.texts.get(source)
-        if text is None or quote == "" or normalise_text(quote) in text:
+        if found[(source, quote)]:
             continue
+        text = documents.texts[source]
         where = documents.paths[source].name
         hint = closest_passage(quote, text) if hints > 0 else ""
         hints -= 1
@@ -455,6 +502,13 @@ def _quote_in_document(r: Rules, documents: Documents) -> None:
             "expected words copied exactly from the document; spacing and curly or straight "
             f"quotes may differ){hint}",
         )
+
+
+@lru_cache(maxsize=65536)
+def _normal(quote: str) -> str:
+    """A quote with copy-paste differences folded (cached: duplicates and the document check
+    both need it)."""
+    return normalise_text(quote)
 
 
 # --------------------------------------------------------------------------------------------
@@ -471,28 +525,31 @@ def _duplicates(r: Rules, vocabulary: Vocabulary, bad_period: set[int]) -> None:
     if not r.has(*needed):
         return
     c = r.cells
-    agencies = [vocabulary.agency_names.resolve(a) or a for a in c.columns["agency"]]
+    resolve = vocabulary.agency_names.resolve
+    agency = {a: resolve(a) or a for a in dict.fromkeys(c.columns["agency"])}
+    hedge = {q: fold(q) for q in dict.fromkeys(c.get("qualifier"))}
     quotes = c.columns["quote"]
+    normal = {q: _normal(q) for q in dict.fromkeys(quotes)}
     keys = zip(
         c.columns["source_id"],
-        agencies,
+        map(agency.__getitem__, c.columns["agency"]),
         c.get("area"),
         c.columns["measure"],
         c.get("period_start"),
         c.get("period_end"),
         c.columns["value"],
         c.get("value_high"),
-        (fold(q) for q in c.get("qualifier")),
-        (normalise_text(q) for q in quotes),
+        map(hedge.__getitem__, c.get("qualifier")),
+        map(normal.__getitem__, quotes),
         strict=True,
     )
     r.unique(
         None,
-        list(keys),
+        keys,
         lambda row, first: (
             f"duplicates line {first}: the same statement is recorded twice (got the same "
             "source_id, agency, area, measure, period, value and quote, expected each statement "
             "once)"
         ),
-        skip=lambda row: quotes[row] == "",  # blank quotes are reported as blank
+        skip=quotes,  # blank quotes are reported as blank
     )
