@@ -20,7 +20,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
@@ -198,8 +197,26 @@ def _sources(dataset: Dataset) -> pd.DataFrame:
     return sources.reset_index(drop=True)
 
 
-@lru_cache(maxsize=8)
+_BY_CONTENT: dict[tuple, ReportData] = {}
+"""Report views by the data's content: a warm kernel that builds report after report on the
+same data reconciles it once, not once per report."""
+
+
 def _cached(dataset: Dataset) -> ReportData:
+    key = (
+        dataset.fingerprint(),
+        str(dataset.data_dir),
+        repr(getattr(dataset, "documents_dirs", None)),
+        repr(getattr(dataset, "documents_dir", None)),
+    )
+    if key not in _BY_CONTENT:
+        if len(_BY_CONTENT) >= 4:
+            _BY_CONTENT.pop(next(iter(_BY_CONTENT)))
+        _BY_CONTENT[key] = _build(dataset)
+    return _BY_CONTENT[key]
+
+
+def _build(dataset: Dataset) -> ReportData:
     vocabulary = load_vocabulary(dataset.data_dir)
     return ReportData(
         dataset=dataset,
@@ -211,7 +228,7 @@ def _cached(dataset: Dataset) -> ReportData:
 
 
 def report_data(dataset: Dataset | ReportData) -> ReportData:
-    """The report view of a dataset (built once per dataset object)."""
+    """The report view of a dataset (built once per content of the data files)."""
     return dataset if isinstance(dataset, ReportData) else _cached(dataset)
 
 
