@@ -132,20 +132,23 @@ def build(
     return seconds, built
 
 
-def naive_chain(env: dict[str, str], notebooks: Path, data: Path, out: Path, sample: int) -> float:
+def naive_chain(
+    env: dict[str, str],
+    notebooks: Path,
+    data: Path,
+    out: Path,
+    samples: list[tuple[str, dict[str, str]]],
+) -> float:
     """Seconds per report of what a user scripts: three CLIs per report."""
     out.mkdir()
     started = time.perf_counter()
-    for index in range(sample):
+    for index, (notebook, parameters) in enumerate(samples):
         executed = out / f"{index}.ipynb"
-        params = ["-p", "operation", OPERATION, "-p", "data_dir", str(data)]
+        params = ["-p", "data_dir", str(data)]
+        for name, value in parameters.items():
+            params += ["-p", name, str(value)]
         whole(
-            [
-                str(BIN / "papermill"),
-                str(notebooks / "operation_summary.ipynb"),
-                str(executed),
-                *params,
-            ],
+            [str(BIN / "papermill"), str(notebooks / f"{notebook}.ipynb"), str(executed), *params],
             env,
         )
         whole(
@@ -162,7 +165,7 @@ def naive_chain(env: dict[str, str], notebooks: Path, data: Path, out: Path, sam
             env,
         )
         whole([str(BIN / "weasyprint"), str(out / f"{index}.html"), str(out / f"{index}.pdf")], env)
-    return (time.perf_counter() - started) / sample
+    return (time.perf_counter() - started) / len(samples)
 
 
 def floor_seconds(folder: Path) -> float:
@@ -297,7 +300,12 @@ def main() -> None:
     out = folder / "out"
     cold, built = build(env, plan, data, out, "--force")
     say(f"    {len(built)} reports in {cold:.1f} s; naive chain on {options.sample} ...")
-    per_naive = naive_chain(env, notebooks, data, folder / "naive", options.sample)
+    entries = json.loads((out / "manifest.json").read_text())["reports"]
+    samples = [
+        (e["notebook"], {k: v for k, v in e["parameters"].items() if k != "data_dir" and v != ""})
+        for e in list(entries.values())[: options.sample]
+    ]
+    per_naive = naive_chain(env, notebooks, data, folder / "naive", samples)
     naive = per_naive * len(built)
     speed = naive / cold
     rows.append(

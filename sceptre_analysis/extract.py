@@ -172,7 +172,6 @@ _EDITORIAL = re.compile(r"\[[^\]\n]{0,120}\]")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9£])|\n\s*\n|\n(?=\s*[-•*·▪–]\s)"
 )
-_WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*|[^\sA-Za-z\d]")
 #: Words that do not change which measure a phrase names ("knives were removed" = "knives
 #: removed").
 _AUXILIARIES = frozenset(
@@ -619,10 +618,8 @@ class Extractor:
             return "how often (not a count)"
         if mention.kind == "words" and mention.value == 1:
             word = mention.text.strip().lower()
-            if word in _ONE_WORDS or word == "one":
+            if word in _ONE_WORDS:
                 return "the word one (not a count)"
-        if re.match(r"^\d", after.strip()[:1] or "") and mention.kind == "digits":
-            pass
         return ""
 
     # -- reading around a number ------------------------------------------------------------
@@ -728,6 +725,8 @@ class Extractor:
                         continue  # another number's words
                     score = n * 2.0 - distance * 0.7 + (2.0 if distance <= 1 else 0.0)
                 elif end <= split:  # before it
+                    if doc.last_before_cut and i <= 1:
+                        continue  # the previous figure's noun
                     score = n * 2.0 - (split - end) * 0.7
                 else:  # around it
                     score = n * 2.0 + 2.5
@@ -1325,6 +1324,7 @@ class _Doc:
         ends += [m.start() for m in _EDITORIAL.finditer(text)]
         ends += [m.end() for m in _EDITORIAL.finditer(text)]
         self.sentence_breaks = sorted(set(ends))
+        self.last_before_cut = False
 
     def sentences(self) -> list[tuple[int, int]]:
         edges = [0, *self.sentence_breaks, len(self.text)]
@@ -1428,6 +1428,7 @@ class _Doc:
                 after.append(t)
             j += 1
         before: list[_Token] = []
+        before_cut = False
         k = self._index(start) - 1
         depth = 0
         while k >= 0 and len(before) < n:
@@ -1442,7 +1443,10 @@ class _Doc:
                 pass
             elif t.text == "(":
                 pass  # the number is inside a parenthesis: read the words that lead to it
-            elif t.stem == "#" or t.text.lower() in _CONJUNCTIONS:
+            elif t.stem == "#":
+                before_cut = True
+                break
+            elif t.text.lower() in _CONJUNCTIONS:
                 break
             elif t.text in _CLAUSE_STOPS - {"(", ")"} or t.text in (",",):
                 if t.text in (":", "|", "-", "–") and not before:  # "Knives recovered: 187"
@@ -1453,6 +1457,9 @@ class _Doc:
                 before.append(t)
             k -= 1
         # words after a conjunction belong to the next number only when one follows
+        # right after another figure, the first words are that figure's ("64 school inputs
+        # reaching 3,000 pupils"): callers skip phrases starting there
+        self.last_before_cut = before_cut and not self._in_parens(start, s_start)
         return after, before[::-1], first_conjunction if cut_by_number else n
 
     def _closing_dash(self, j: int, s_end: int) -> int | None:

@@ -424,23 +424,23 @@ def _replace_all(writes: list[tuple[Path, str]]) -> None:
     try:
         for path, text in writes:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp_name, 0o644)
             backup = None
             if path.exists():
                 fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak", dir=path.parent)
                 os.close(fd)
                 shutil.copy2(path, name)
                 backup = Path(name)
-            staged.append((path, Path(tmp), backup))
+            staged.append((path, Path(tmp_name), backup))
         done: list[tuple[Path, Path | None]] = []
         try:
-            for path, tmp, backup in staged:
-                os.replace(tmp, path)
+            for path, staged_file, backup in staged:
+                os.replace(staged_file, path)
                 done.append((path, backup))
         except BaseException:
             for path, backup in reversed(done):
@@ -450,7 +450,7 @@ def _replace_all(writes: list[tuple[Path, str]]) -> None:
                     path.unlink(missing_ok=True)
             raise
     finally:
-        for _, tmp, backup in staged:
-            tmp.unlink(missing_ok=True)
+        for _, staged_file, backup in staged:
+            staged_file.unlink(missing_ok=True)
             if backup is not None:
                 backup.unlink(missing_ok=True)

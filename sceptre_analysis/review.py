@@ -9,6 +9,7 @@ HTML-escaped.  Styles are inline so the page looks the same in HTML and in the P
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -162,7 +163,7 @@ def overview_html(review: Review) -> str:
     )
 
 
-def _table(header: list[str], rows: list[list[object]]) -> str:
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     head = "".join(f'<th style="{_CELL}">{escape(h)}</th>' for h in header)
     body = "".join(
         "<tr>" + "".join(f'<td style="{_CELL}">{escape(str(c))}</td>' for c in row) + "</tr>"

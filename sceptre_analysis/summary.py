@@ -38,8 +38,6 @@ from .report_meta import show_report_meta
 from .tables import table_html
 
 __all__ = [
-    "OperationSummary",
-    "SourceCheck",
     "operation_summary",
     "source_check",
     "table_html",

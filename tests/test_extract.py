@@ -230,3 +230,9 @@ def test_small_non_figures(rules: Extractor, text: str, reason: str) -> None:
 def test_under_before_a_count_is_a_hedge_not_an_age(rules: Extractor) -> None:
     (figure,) = rules.extract("Officers seized under 100 knives.").figures
     assert (figure.value, figure.qualifier) == (100, "under")
+
+
+def test_words_right_after_a_figure_belong_to_it_not_to_the_next(rules: Extractor) -> None:
+    result = rules.extract("Officers made 64 arrests reaching more than 3,000 people.")
+    assert _row(result, 64).measure == "arrests"
+    assert _row(result, 3000).measure == ""  # "arrests" names the 64, not the 3,000

@@ -506,6 +506,21 @@ def test_seized_for_a_total_that_is_mostly_surrendered():
     assert finding["severity"] == "caution"
 
 
+def test_seized_for_a_total_whose_other_routes_are_the_majority():
+    # 2019: "almost 11,000 knives were seized"; 10,215 of 10,960 were surrendered
+    national = {"agency": NATIONAL, "area": "England and Wales"}
+    result = run(
+        [
+            claim("knives", 10960, source="paper", quote="10,960 knives were seized", **national),
+            claim("knives_surrendered", 10215, source="npcc", **national),
+            claim("knives_found_in_sweeps", 342, source="npcc", **national),
+        ]
+    )
+    finding = of_kind(result, "wording_vs_measure").iloc[0]
+    assert "10,215 knives surrendered" in finding["explanation"]
+    assert "came other ways" in finding["explanation"]
+
+
 def test_knives_for_a_count_that_includes_other_weapons():
     result = run(
         [
@@ -579,3 +594,30 @@ def test_every_finding_is_complete(column):
     found = run(rows).findings
     assert len(found) and found[column].str.len().gt(0).all()
     assert found["claims"].map(len).gt(0).all()
+
+
+def test_a_tie_between_equal_sources_says_so():
+    sources = {
+        "paper": ("Local Paper", "secondary", "", ""),
+        "gazette": ("Gazette", "secondary", "", ""),
+    }
+    result = run(
+        [claim("arrests", 708, source="paper"), claim("arrests", 496, source="gazette")],
+        sources=sources,
+    )
+    reason = figure(result, "arrests")["reason"]
+    assert "a tie with a source of equal standing, settled by the order of the data" in reason
+    # a clear majority is no tie
+    assert (
+        "tie"
+        not in figure(
+            run(
+                [
+                    claim("arrests", 5, source="paper"),
+                    claim("arrests", 5, source="gazette"),
+                    claim("arrests", 6, source="blog"),
+                ]
+            ),
+            "arrests",
+        )["reason"]
+    )

@@ -52,12 +52,9 @@ def test_the_notebook_builds_to_html_with_highlights(tmp_path: Path) -> None:
 
     document = FIXTURES / "docs" / "release.txt"
     result = build_report(
-        ReportRequest(
-            "extraction_review",
-            {"document": str(document), "data_dir": str(FIXTURES / "data")},
-            ("html",),
-        ),
+        ReportRequest("extraction_review", {"document": str(document)}, ("html",)),
         out_dir=tmp_path,
+        data_dir=FIXTURES / "data",
     )
     assert result.ok, result.errors
     html = result.outputs["html"].read_text("utf-8")

@@ -229,9 +229,18 @@ def _disagreeing(a: Analysis) -> list[Finding]:
         periods.groupby(["cluster", "agency"])["period_end"].transform("nunique")
     )
     findings = []
-    for _, rows in periods[counts > 2].groupby(["cluster", "agency"]):
-        ranked = _best_period(rows)
-        best = ranked.iloc[0]
+    flagged = periods[counts > 2]
+    best_of = (
+        flagged.groupby(["cluster", "agency", "period_start", "period_end"])
+        .agg(votes=("release", "nunique"), primary=("primary", "any"))
+        .reset_index()
+        .sort_values(["votes", "primary", "period_start"], ascending=[False, False, True])
+        .drop_duplicates(["cluster", "agency"])
+        .set_index(["cluster", "agency"])
+        .to_dict("index")
+    )
+    for key, rows in flagged.groupby(["cluster", "agency"]):
+        best = best_of[key]
         said = [
             f"{r.publisher} (line {int(r.line)}) {_period(a, r.period_start, r.period_end)}"
             for r in rows.sort_values("line")

@@ -89,6 +89,13 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
         both = pd.concat([chosen, derived], ignore_index=True)
         chosen = _ranked(both).drop_duplicates("group")
     chosen = chosen.set_index("group")
+    # a tie: the best claim with another value ranks equal on every rule but the last
+    rule = ["misscoped", "primary", "exact", "lead", "votes"]
+    rival = candidates[
+        candidates["value"].to_numpy() != chosen["value"].reindex(candidates["group"]).to_numpy()
+    ].drop_duplicates("group")
+    rival = rival.set_index("group")[rule].reindex(chosen.index)
+    chosen["tie"] = (rival == chosen[rule]).all(axis=1) & ~chosen["derived"].astype(bool)
     # Each claim against its figure's choice.
     for name in ("lo", "hi", "lo_open", "hi_open", "value", "release", "source_id", "derived"):
         c["chosen_" + name] = c["group"].map(chosen[name])
@@ -214,11 +221,8 @@ def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     groups = c.drop_duplicates("group").set_index(GROUP)["group"]
     key = pd.MultiIndex.from_frame(derived[GROUP])
     derived["group"] = groups.reindex(key).to_numpy()
-    # a total nobody states still gets a figure of its own
-    missing = derived["group"].isna()
-    if missing.any():
-        start = int(c["group"].max()) + 1
-        derived.loc[missing, "group"] = np.arange(start, start + int(missing.sum()))
+    # a total nobody states is not made up: only figures some source gives are computed
+    derived = derived[derived["group"].notna()].copy()
     derived["group"] = derived["group"].astype(int)
     return derived
 
@@ -236,8 +240,12 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
         n_releases=("release", "nunique"),
         misscoped=("misscoped", "all"),
     )
-    agg["lines"] = by["line"].agg(list)
-    agg["claims"] = by["_cited"].agg("; ".join)
+    # one list and one string per figure, from the positions of its claims (no per-group frames)
+    positions = by.indices
+    lines = c["line"].to_numpy()
+    cited = c["_cited"].to_numpy(dtype=object)
+    agg["lines"] = pd.Series({g: lines[i].tolist() for g, i in positions.items()})
+    agg["claims"] = pd.Series({g: "; ".join(cited[i]) for g, i in positions.items()})
     agreeing = (
         c[c["fits"] & (c["release"] != c["chosen_release"])].groupby("group")["release"].nunique()
     )
@@ -267,7 +275,7 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     f["chosen_line"] = f["line"].where(f["line"] >= 0)
     f["chosen"] = f["value"]
     f["chosen_figure"] = f["figure"]
-    f["label"] = f["measure"].map(ctx.label)
+    f["label"] = f["measure"].map({m: ctx.label(m) for m in f["measure"].unique()})
     f["week"] = f["cluster_week"]
     f["reason"] = _reasons(ctx, f)
     f["status"] = "consistent"
@@ -359,4 +367,10 @@ def _reasons(ctx: Context, f: pd.DataFrame) -> pd.Series:
         "; preferred over " + f["disagreeing"].astype(str) + " disagreeing source(s)",
         "",
     )
-    return pd.Series(who, index=f.index) + what + votes + against + "."
+    tie = np.where(
+        f["tie"].fillna(False).astype(bool),
+        "; a tie with a source of equal standing, settled by "
+        + np.where(f["published"].notna(), "the newer publication", "the order of the data"),
+        "",
+    )
+    return pd.Series(who, index=f.index) + what + votes + against + tie + "."

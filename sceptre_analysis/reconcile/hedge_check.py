@@ -32,7 +32,7 @@ def as_claim(row: Mapping[str, object]) -> hedges.Claim:
         None if tolerance is None or pd.isna(tolerance) else float(tolerance),
         None if high is None or pd.isna(high) or meaning != "range" else float(high),
         str(row["direction"]) or None,
-        str(row["qualifier"]).strip(),
+        str(row.get("phrase", row["qualifier"])).strip(),
     )
 
 

@@ -217,6 +217,12 @@ class Context:
 
     def within(self, total: str) -> set[str]:
         """Every measure counted inside ``total`` (its parts, their parts, ...)."""
+        cache = self.__dict__.setdefault("_within", {})
+        if total not in cache:
+            cache[total] = self._within_uncached(total)
+        return cache[total]
+
+    def _within_uncached(self, total: str) -> set[str]:
         found: set[str] = set()
         todo = [total]
         while todo:
@@ -304,10 +310,8 @@ def _nouns(measures: pd.DataFrame, vocabulary: Vocabulary) -> dict[str, tuple[st
             noun = str(row.get("noun") or "") or str(row.get("label") or name).lower()
             plural = str(row.get("noun_plural") or "") or inflection.pluralize(noun)
             unit = vocabulary.units.get(str(row.get("unit") or ""))
-            if unit is not None and unit.kind in ("money", "percent", "fraction", "ratio"):
+            if unit is not None and unit.kind in ("percent", "fraction", "ratio", "rate"):
                 noun = plural = ""
-                label = str(row.get("label") or "").lower()
-                noun = plural = f"({label})" if label else ""
             out[str(name)] = (noun, plural)
         _NOUN_CACHE.clear()
         _NOUN_CACHE[key] = out
@@ -363,12 +367,10 @@ def prepare(dataset: object, vocabulary: Vocabulary | None = None) -> Context:
         "measure", drop=False
     )
     measures = measures[~measures.index.duplicated()]
+    column = "total_of_alternatives" if "total_of_alternatives" in measures else "total_of"
+    totals = measures[column] if column in measures else pd.Series(None, index=measures.index)
     decomp = {
-        str(m): d
-        for m, t in zip(
-            measures.index, measures.get("total_of", pd.Series(dtype=object)), strict=False
-        )
-        if (d := decompositions(t))
+        str(m): d for m, t in zip(measures.index, totals, strict=True) if (d := decompositions(t))
     }
     part_of = {
         str(m): str(p).strip()
@@ -443,15 +445,29 @@ def _claims(
     values = pd.Series(c["value"].unique())
     text_of = dict(zip(values, values.map(_number), strict=True))
     number = prefix + c["value"].map(text_of).fillna("?") + suffix
-    high = c["value_high"].notna()
-    if high.any():
-        number = number.where(
-            ~high, number + " and " + prefix + c["value_high"].map(_number) + suffix
-        )
-    qualifier = c["qualifier"].str.strip()
-    c["figure"] = (qualifier + " " + number + " " + pd.Series(noun, index=c.index)).str.strip()
-    c["figure"] = c["figure"].str.replace(r"\s+", " ", regex=True)
+    high = (prefix + c["value_high"].map(_number) + suffix).fillna("")
+    templates = {q: _template(q, vocabulary) for q in c["qualifier"].unique()}
+    c["phrase"] = c["qualifier"].map({q: t[1] for q, t in templates.items()})
+    template = c["qualifier"].map({q: t[0] for q, t in templates.items()})
+    text = [
+        t.replace("\x00", n).replace("\x01", h)
+        for t, n, h in zip(template.tolist(), number.tolist(), high.tolist(), strict=True)
+    ]
+    noun = pd.Series(noun, index=c.index)
+    c["figure"] = (pd.Series(text, index=c.index) + " " + noun).str.strip()
     return c
+
+
+def _template(qualifier: str, vocabulary: Vocabulary) -> tuple[str, str]:
+    """How a figure with this qualifier is written ("an increase of over \\x00"), and the
+    hedge phrase alone; through the hedge module's :func:`~sceptre_analysis.hedges.describe`."""
+    try:
+        parsed = hedges.parse_qualifier(qualifier, vocabulary)
+        stated = hedges.claim(1.0, parsed, high=2.0 if parsed.hedge.meaning == "range" else None)
+    except (hedges.UnknownQualifier, ValueError):
+        return (f"{qualifier} \x00".strip(), qualifier)
+    marks = {1.0: "\x00", 2.0: "\x01"}
+    return hedges.describe(stated, lambda v: marks.get(v, "")), parsed.hedge.phrase
 
 
 def _hedge_columns(c: pd.DataFrame, t: pd.DataFrame, vocabulary: Vocabulary) -> None:

@@ -21,7 +21,7 @@ RULE = (
     f"name whose spelling is close to a known one (similarity at least {CLOSE}) is flagged as "
     "a probable variant, and another operation name in a quote is noted."
 )
-_MENTION = re.compile(r"\b(?:Operation|Op\.?)\s+([A-Z][A-Za-z'\-]+)")
+_MENTION = re.compile(r"\b(?:Operation|Op\.?)\s+([A-Z][A-Za-z\-]*[A-Za-z])")
 _PREFIX = re.compile(r"^(?:operation|op\.?)\s+")
 
 

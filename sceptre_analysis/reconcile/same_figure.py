@@ -34,7 +34,7 @@ def specific(value: float, same_measure: bool) -> bool:
     return value >= ECHO_OTHER_MEASURE_MIN and value % 10 != 0
 
 
-def echoes(a: Analysis, claims: pd.DataFrame) -> dict[int, pd.DataFrame]:
+def echoes(a: Analysis, claims: pd.DataFrame) -> dict[object, list[dict[str, object]]]:
     """For each deviant claim (by index), the other claims in its week with the same number
     that ECHO_RULE allows to be blamed. One merge on (cluster, value): no pairs of figures."""
     pool = a.claims[a.claims["exact"]][
@@ -53,7 +53,21 @@ def echoes(a: Analysis, claims: pd.DataFrame) -> dict[int, pd.DataFrame]:
     )
     hits = hits[keep].assign(same=same[keep])
     hits = hits.sort_values(["same", "line_other"], ascending=[False, True])
-    return {i: g for i, g in hits.groupby("index")}
+    found: dict[object, list[dict[str, object]]] = {}
+    seen: set[tuple] = set()
+    for record in hits[
+        ["index", "agency_other", "measure_other", "line_other", "figure_other", "publisher_other"]
+    ].to_dict("records"):
+        key = (
+            record["index"],
+            record["agency_other"],
+            record["measure_other"],
+            record["line_other"],
+        )
+        if key not in seen:
+            seen.add(key)
+            found.setdefault(record["index"], []).append(record)
+    return found
 
 
 def same_figure(a: Analysis) -> list[Finding]:
@@ -73,15 +87,13 @@ def same_figure(a: Analysis) -> list[Finding]:
             row = a.record(index)
             text = a.said(row) + "."
             if index in echo:
-                others = echo[index].drop_duplicates(
-                    ["agency_other", "measure_other", "line_other"]
-                )
+                others = echo[index]
                 names = [
-                    f"{o.figure_other} for the {o.agency_other} "
-                    f"({o.publisher_other}, line {o.line_other})"
-                    if o.agency_other != row["agency"]
-                    else f"{o.figure_other} ({o.publisher_other}, line {int(o.line_other)})"
-                    for o in others.itertuples()
+                    f"{o['figure_other']} for the {o['agency_other']} "
+                    f"({o['publisher_other']}, line {o['line_other']})"
+                    if o["agency_other"] != row["agency"]
+                    else f"{o['figure_other']} ({o['publisher_other']}, line {o['line_other']})"
+                    for o in others
                 ]
                 text += (
                     f" The same number is given for {join_words(names)}: most likely that "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
+
 import pandas as pd
 
 from .base import Analysis, join_words
@@ -63,64 +64,109 @@ def _against_computed(a: Analysis, c: pd.DataFrame) -> list[Finding]:
     return findings
 
 
-def _sum_words(a: Analysis, rows: pd.DataFrame) -> str:
-    return " + ".join(
-        f"{figure} (line {line})"
-        for figure, line in zip(rows["figure"].tolist(), rows["line"].tolist(), strict=True)
+@dataclass
+class _Parts:
+    """A source's part figures for one total, in line order."""
+
+    figure: list[str]
+    line: list[int]
+    index: list[object]
+
+
+def _sum_words(a: Analysis, rows: _Parts | pd.DataFrame) -> str:
+    figures = list(rows.figure) if isinstance(rows, _Parts) else rows["figure"].tolist()
+    lines = list(rows.line) if isinstance(rows, _Parts) else rows["line"].tolist()
+    return " + ".join(f"{f} (line {n})" for f, n in zip(figures, lines, strict=True))
+
+
+def _verdicts(joined: pd.DataFrame, size: int) -> pd.DataFrame:
+    """For totals joined with a decomposition's sum ``s`` of ``n`` parts: complete? fits?"""
+    s = joined["s"]
+    inside = (
+        (s >= joined["lo"])
+        & (s <= joined["hi"])
+        & ~((s == joined["lo"]) & joined["lo_open"].astype(bool))
+        & ~((s == joined["hi"]) & joined["hi_open"].astype(bool))
+    )
+    complete = joined["n"] == size
+    return pd.DataFrame(
+        {
+            "complete": complete,
+            "fits": inside,
+            "exceeds": ~complete & (s > joined["hi"]),
+        },
+        index=joined.index,
     )
 
 
+def _failing(verdicts: list[pd.DataFrame]) -> pd.Index:
+    """Totals no complete decomposition fits (or, with none complete, that parts exceed)."""
+    if not verdicts:
+        return pd.Index([])
+    allv = pd.concat(verdicts)
+    by = allv.groupby(level=0)
+    complete = by["complete"].any()
+    fits = (allv["complete"] & allv["fits"]).groupby(level=0).any()
+    exceeds = by["exceeds"].any()
+    return complete.index[(complete & ~fits) | (~complete & exceeds)]
+
+
 def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
-    """Each source's totals against the parts the same source states."""
+    """Each source's totals against the parts the same source states (any one of the
+    declared decompositions may fit)."""
     findings = []
     body = c[c["exact"] & ~c["lead"]].drop_duplicates([*PLACE, "source_id", "measure"])
+    key = [*PLACE, "source_id"]
     for total, options in a.ctx.decompositions.items():
         totals = c[(c["measure"] == total) & ~c["lead"]]
+        # a hedged total whose figure is computed from its parts is the hedge check's
+        totals = totals[totals["exact"] | ~totals["chosen_derived"].astype(bool)]
         if totals.empty:
             continue
+        verdicts, sums = [], []
         for parts in options:
             got = body[body["measure"].isin(parts)]
             if got.empty:
                 continue
-            sums = got.groupby([*PLACE, "source_id"]).agg(
-                s=("value", "sum"), n=("measure", "nunique")
-            )
-            joined = totals.join(sums, on=[*PLACE, "source_id"], how="inner")
-            complete = joined["n"] == len(parts)
-            # a hedged total whose parts the figure is computed from is the hedge check's
-            hedged_computed = ~joined["exact"] & joined["chosen_derived"].astype(bool)
-            wrong = np.where(
-                complete,
-                ~((joined["s"] >= joined["lo"]) & (joined["s"] <= joined["hi"]))
-                | ((joined["s"] == joined["lo"]) & joined["lo_open"])
-                | ((joined["s"] == joined["hi"]) & joined["hi_open"]),
-                joined["s"] > joined["hi"],
-            )
-            bad = joined.index[wrong & ~hedged_computed]
-            where = got.groupby([*PLACE, "source_id"]).indices if len(bad) else {}
-            sums_of = joined.loc[bad, ["s", "n"]].to_dict("index")
-            for label in bad:
-                row = a.record(label) | sums_of[label]
-                key = (row["cluster"], row["agency"], row["area_key"], row["source_id"])
-                mine = got.iloc[where[key]][["figure", "line"]].sort_values("line")
-                total_text = a.ctx.figure(row["s"], total)
-                if row["n"] == len(parts):
-                    why = f"its own parts, {_sum_words(a, mine)}, add up to {total_text}"
-                else:
-                    why = (
-                        f"the parts it gives already add up to {total_text} ({_sum_words(a, mine)})"
-                    )
-                findings.append(
-                    Finding(
-                        kind="own_parts",
-                        check="parts_and_totals",
-                        severity="conflict",
-                        explanation=f"{a.said(row)}, but {why}.",
-                        decision=a.decision(int(row["group"])),
-                        claims=a.cite([label, *mine.index]),
-                        **a.where(int(row["group"])),
-                    )
+            summed = got.groupby(key).agg(s=("value", "sum"), n=("measure", "nunique"))
+            joined = totals.join(summed, on=key, how="inner")
+            verdicts.append(_verdicts(joined, len(parts)))
+            sums.append((parts, got, joined[["s", "n"]]))
+        indexes: dict[int, tuple] = {}
+        for label in _failing(verdicts):
+            row = a.record(label)
+            place = (row["cluster"], row["agency"], row["area_key"], row["source_id"])
+            parts, got, joined = next((p, g, j) for p, g, j in sums if label in j.index)
+            s_value, n = joined.at[label, "s"], joined.at[label, "n"]
+            if id(got) not in indexes:
+                indexes[id(got)] = (
+                    got.groupby(key).indices,
+                    got["line"].to_numpy(),
+                    got["figure"].to_numpy(dtype=object),
                 )
+            where, lines, figures = indexes[id(got)]
+            chosen_rows = sorted(where[place], key=lambda i: int(lines[i]))
+            mine = _Parts(
+                [str(figures[i]) for i in chosen_rows],
+                [int(lines[i]) for i in chosen_rows],
+                [got.index[i] for i in chosen_rows],
+            )
+            total_text = a.ctx.figure(s_value, total)
+            if n == len(parts):
+                why = f"its own parts, {_sum_words(a, mine)}, add up to {total_text}"
+            else:
+                why = f"the parts it gives already add up to {total_text} ({_sum_words(a, mine)})"
+            findings.append(
+                Finding(
+                    kind="own_parts",
+                    check="parts_and_totals",
+                    severity="conflict",
+                    explanation=f"{a.said(row)}, but {why}.",
+                    decision=a.decision(int(row["group"])),
+                    claims=a.cite([label, *mine.index]),
+                    **a.where(int(row["group"])),
+                )
+            )
     return findings
 
 
@@ -129,56 +175,50 @@ def _chosen_parts(a: Analysis) -> list[Finding]:
     f = a.figures
     if f.empty:
         return []
-    c = a.claims
-    bounds = c.set_index("line")[["lo", "hi", "lo_open", "hi_open"]]
+    bounds = a.claims.set_index("line")[["lo", "hi", "lo_open", "hi_open"]]
     bounds = bounds[~bounds.index.duplicated()]
     f = f[~f["derived"] & f["chosen_line"].notna()]
     findings = []
     key = ["week", "agency", "area_key"]
     for total, options in a.ctx.decompositions.items():
-        totals = f[f["measure"] == total]
+        totals = f[f["measure"] == total].join(bounds, on="chosen_line")
         if totals.empty:
             continue
+        verdicts, sums = [], []
         for parts in options:
             got = f[f["measure"].isin(parts) & (f["meaning"] == "exact")]
             if got.empty:
                 continue
-            sums = got.groupby(key).agg(s=("chosen", "sum"), n=("measure", "nunique"))
-            joined = totals.join(sums, on=key, how="inner")
-            joined = joined.join(bounds, on="chosen_line")
-            s = joined["s"]
-            inside = (
-                (s >= joined["lo"])
-                & (s <= joined["hi"])
-                & ~((s == joined["lo"]) & joined["lo_open"].astype(bool))
-                & ~((s == joined["hi"]) & joined["hi_open"].astype(bool))
-            )
-            complete = joined["n"] == len(parts)
-            wrong = (complete & ~inside) | (~complete & (s > joined["hi"]))
-            bad = joined[wrong]
-            where = got.groupby(key).indices if len(bad) else {}
-            for _, row in bad.iterrows():
-                mine = got.iloc[where[(row["week"], row["agency"], row["area_key"])]]
-                words = join_words([a.chosen_words(int(g)) for g in mine["group"]])
-                verb = "add up to" if row["n"] == len(parts) else "already add up to"
-                findings.append(
-                    Finding(
-                        kind="parts_total",
-                        check="parts_and_totals",
-                        severity="conflict",
-                        explanation=(
-                            f"The total {a.chosen_words(int(row['group']))} does not fit its "
-                            f"parts: {words} {verb} {a.ctx.figure(row['s'], total)}."
-                        ),
-                        decision=a.decision(int(row["group"]))
-                        + " Check which of the total and its parts is wrong.",
-                        claims=(
-                            a.chosen_ref(int(row["group"])),
-                            *[a.chosen_ref(int(g)) for g in mine["group"]],
-                        ),
-                        **a.where(int(row["group"])),
-                    )
+            summed = got.groupby(key).agg(s=("chosen", "sum"), n=("measure", "nunique"))
+            joined = totals.join(summed, on=key, how="inner")
+            verdicts.append(_verdicts(joined, len(parts)))
+            sums.append((parts, got, joined[["s", "n", "group", "week", "agency", "area_key"]]))
+        indexes = {}
+        for label in _failing(verdicts):
+            parts, got, joined = next((p, g, j) for p, g, j in sums if label in j.index)
+            row = joined.loc[label]
+            if id(got) not in indexes:
+                indexes[id(got)] = got.groupby(key).indices
+            where = indexes[id(got)]
+            mine = got.iloc[where[(row["week"], row["agency"], row["area_key"])]]
+            group = int(row["group"])
+            words = join_words([a.chosen_words(int(g)) for g in mine["group"]])
+            verb = "add up to" if row["n"] == len(parts) else "already add up to"
+            findings.append(
+                Finding(
+                    kind="parts_total",
+                    check="parts_and_totals",
+                    severity="conflict",
+                    explanation=(
+                        f"The total {a.chosen_words(group)} does not fit its parts: {words} "
+                        f"{verb} {a.ctx.figure(row['s'], total)}."
+                    ),
+                    decision=a.decision(group)
+                    + " Check which of the total and its parts is wrong.",
+                    claims=(a.chosen_ref(group), *[a.chosen_ref(int(g)) for g in mine["group"]]),
+                    **a.where(group),
                 )
+            )
     return findings
 
 

@@ -66,12 +66,14 @@ def wording(a: Analysis) -> list[Finding]:
     chosen = chosen[~chosen.index.duplicated()].to_dict()
     # only quotes whose words name a measure other than their own are looked at
     odd = [
-        bool(r - {m}) or bool(o - {m})
+        (bool(r) and m not in r) or (bool(o) and m not in o)
         for r, o, m in zip(route_named, object_named, c["measure"], strict=True)
     ]
     findings = []
-    for index in c.index[odd]:
-        row = a.record(index)
+    fields = ["measure", "cluster_week", "agency", "area_key", "group", "publisher", "line"]
+    picked = c.loc[odd, fields]
+    for index, *values in zip(picked.index, *(picked[f].tolist() for f in fields), strict=True):
+        row = dict(zip(fields, values, strict=True))
         measure = row["measure"]
         named_routes = route_named.at[index]
         named_objects = object_named.at[index]
@@ -80,34 +82,44 @@ def wording(a: Analysis) -> list[Finding]:
         problems = []
         inside = ctx.within(measure)
         if named_routes and measure not in named_routes:
-            words = join_words(
-                [f"“{p}”" for p in _phrases(routes, quotes.at[index], set(named_routes))]
-            )
+            words = _Words(routes, quotes.at[index], set(named_routes))
             if measure in route_measures:
                 problems.append(
                     f"the quote says {words}, but the figure is counted as "
                     f"{ctx.label(measure).lower()}"
                 )
             elif named_routes <= inside:
+                place = (row["cluster_week"], row["agency"], row["area_key"])
+                total = chosen.get((*place, measure))
                 named_total = sum(
-                    float(
-                        chosen.get(
-                            (row["cluster_week"], row["agency"], row["area_key"], m), float("nan")
-                        )
-                    )
-                    for m in named_routes
+                    float(chosen.get((*place, m), float("nan"))) for m in named_routes
                 )
-                total = chosen.get((row["cluster_week"], row["agency"], row["area_key"], measure))
-                if (
-                    total is not None
-                    and named_total == named_total
-                    and named_total < MOSTLY * float(total)
-                ):
-                    problems.append(
-                        f"the quote says {words}, but only "
-                        f"{ctx.figure(named_total, next(iter(named_routes)))} "
-                        f"of the {ctx.figure(float(total), measure)} came that way"
-                    )
+                if total is not None and named_total == named_total:
+                    if named_total < MOSTLY * float(total):
+                        problems.append(
+                            f"the quote says {words}, but only "
+                            f"{ctx.figure(named_total, next(iter(named_routes)))} "
+                            f"of the {ctx.figure(float(total), measure)} came that way"
+                        )
+                elif total is not None:
+                    # the named route is not given: the other routes may show it is a minority
+                    for parts in ctx.decompositions.get(measure, []):
+                        others = [
+                            p
+                            for p in parts
+                            if p not in named_routes and not (ctx.within(p) & named_routes)
+                        ]
+                        if len(others) == len(parts):
+                            continue
+                        given = {p: chosen.get((*place, p)) for p in others}
+                        given = {p: v for p, v in given.items() if v is not None}
+                        if given and sum(given.values()) > MOSTLY * float(total):
+                            problems.append(
+                                f"the quote says {words}, but "
+                                + join_words([ctx.figure(float(v), p) for p, v in given.items()])
+                                + f" of the {ctx.figure(float(total), measure)} came other ways"
+                            )
+                            break
         if (
             named_objects
             and measure not in named_objects
@@ -142,6 +154,18 @@ def wording(a: Analysis) -> list[Finding]:
             )
         )
     return findings
+
+
+class _Words:
+    """The quote's phrases, joined only when a message is written."""
+
+    def __init__(self, rows: list, quote: str, measures: set[str]) -> None:
+        self.rows, self.quote, self.measures = rows, quote, measures
+
+    def __str__(self) -> str:
+        return join_words([f"“{p}”" for p in _phrases(self.rows, self.quote, self.measures)])
+
+    __format__ = lambda self, spec: str(self)  # noqa: E731
 
 
 def _siblings(ctx, measure: str, named: frozenset[str]) -> set[str]:
