@@ -239,7 +239,7 @@ def _number_problem(value: str) -> str | None:
 
 
 def _decimals_problem(number: Decimal, value: str, unit: Unit) -> str | None:
-    if unit.decimals is None:
+    if unit.decimals is None or "." not in value:  # a whole number fits every unit
         return None
     if unit.decimals == 0:
         if number != number.to_integral_value():
