@@ -94,7 +94,8 @@ def make_notebooks(folder: Path, data: Path) -> tuple[Path, str]:
         nb = nbformat.read(path, as_version=4)
         meta = nb.metadata.setdefault("sceptre", {})
         source = "".join(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-        if "reads" not in meta and "week" in source:
+        names = {line.split("=")[0].split(":")[0].strip() for line in source.splitlines()}
+        if "reads" not in meta and "week" in names:
             meta["reads"] = {"week": column}
             nbformat.write(nb, path)
             declared.append(path.stem)
