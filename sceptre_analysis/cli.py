@@ -158,7 +158,7 @@ def list_command(data_dir: Path | None) -> None:
     from . import cache
     from .plan import quick_key
 
-    key = quick_key(None, data_dir=data_dir, extra={"command": "list"})
+    key = quick_key(None, data_dir=data_dir, extra={"command": "list", "code": cache.code_stamp()})
     text = cache.get("list", key)
     if text is None:  # the answer depends only on these input bytes: computed once
         lines, broken = _list_lines(data_dir)

@@ -123,11 +123,9 @@ def _check(
 
 def _code_key(key: str) -> str:
     """The cache key: the inputs' hash and this package's code (edits to checks count)."""
-    stamp = [
-        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
-        for p in sorted(Path(__file__).parent.glob("*.py"))
-    ]
-    return _sha(json.dumps([key, stamp]))
+    from .cache import code_stamp
+
+    return _sha(json.dumps([key, code_stamp()]))
 
 
 def _cache_jobs(key: str, jobs: list[Job]) -> None:
