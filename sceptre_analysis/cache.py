@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .files import write_atomic
 
-__all__ = ["cache_dir", "get", "put"]
+__all__ = ["cache_dir", "code_stamp", "get", "put"]
 
 KEEP = 20  # entries per kind; older ones are removed
 log = logging.getLogger(__name__)
@@ -43,3 +43,12 @@ def put(kind: str, key: str, text: str) -> None:
             old.unlink(missing_ok=True)
     except OSError as error:
         log.debug("cache not written: %s", error)
+
+
+def code_stamp() -> list[tuple[str, int, int]]:
+    """Name, size and change time of the package's modules: an edit to a check is a miss."""
+    package = Path(__file__).parent
+    return [
+        (p.relative_to(package).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(package.rglob("*.py"))
+    ]

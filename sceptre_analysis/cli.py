@@ -21,7 +21,9 @@ from .errors import SceptreError
 from .settings import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT, FORMATS, PLAN_FILE, TABLE
 
 if TYPE_CHECKING:
-    from .batch import BatchResult, Decision, Outcome, Schedule
+    from .batch import BatchResult, Outcome
+    from .jobs import Decision
+    from .schedule import Schedule
 
 __all__ = ["main"]
 
@@ -156,7 +158,7 @@ def list_command(data_dir: Path | None) -> None:
     from . import cache
     from .plan import quick_key
 
-    key = quick_key(None, data_dir=data_dir, extra={"command": "list"})
+    key = quick_key(None, data_dir=data_dir, extra={"command": "list", "code": cache.code_stamp()})
     text = cache.get("list", key)
     if text is None:  # the answer depends only on these input bytes: computed once
         lines, broken = _list_lines(data_dir)
@@ -302,7 +304,7 @@ def build_command(
             click.echo(f"{count} reports up to date ({verb}); --force rebuilds them")
             return
 
-    from .batch import schedule
+    from .schedule import schedule
 
     if notebook and not dry_run and jobs in (None, 1) and not scheduler:
         _prestart(notebook)
@@ -372,7 +374,7 @@ def _run(
 ) -> None:
     from tqdm import tqdm
 
-    from .batch import run_schedule
+    from .schedule import run_schedule
 
     quiet = bool(os.environ.get("CI")) or not sys.stderr.isatty()
     bar = tqdm(

@@ -502,11 +502,18 @@ def _mentions(text: str, spellings: dict[str, str]) -> list[tuple[int, int, str]
     for spelling in sorted(spellings, key=len, reverse=True):
         words = [re.escape(w) for w in spelling.replace("and", "&").split()]
         pattern = r"\b" + r"\s+".join(w.replace("\\&", "(?:and|&)") for w in words) + r"(?!\w)"
+        single = len(words) == 1
         for m in re.finditer(pattern, text, re.I):
             if any(s < m.end() and m.start() < e for s, e, _ in found):
                 continue
+            if single and _NAME_GOES_ON.match(text, m.end()):
+                continue  # "Surrey Comet", "Met Office": one word of a longer name
             found.append((m.start(), m.end(), spellings[spelling]))
     return sorted(found)
+
+
+#: A capitalised word straight after a one-word name makes it part of a longer proper name.
+_NAME_GOES_ON = re.compile(r"[ \t]+[A-Z][a-z]")
 
 
 def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:

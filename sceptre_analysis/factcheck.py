@@ -435,10 +435,14 @@ class _Data:
         return self._recs[("all", "")]
 
     def _from_figures(self, figures: pd.DataFrame, week: _Week, agency: str) -> dict[str, Evidence]:
-        key = "week" if "week" in figures.columns else "period_start"
+        # reconciliation may key a week by another of its first days than the loader does
+        # (two sources starting a day apart): a figure whose own period starts the week counts
+        same_week = pd.to_datetime(figures["period_start"]) == week.start
+        if "week" in figures.columns:
+            same_week |= pd.to_datetime(figures["week"]) == week.start
         rows = figures[
             (figures["operation"].astype(str) == week.operation)
-            & (pd.to_datetime(figures[key]) == week.start)
+            & same_week
             & (figures["measure"].astype(str) != "(whole list)")
         ]
         found: dict[str, Evidence] = {}
@@ -620,7 +624,18 @@ def check_figures(
         default_week, how = stated, "from the draft's dates"
     if default_week is None:
         default_week = _best_fit(data, ordered, operation, chosen_agency)
-        how = "the draft states no dates: the week its figures fit best"
+        dated = [f for f in ordered if f.kind == "period" and f.period_start is not None]
+        if dated:
+            stated_text = join_words(
+                list(dict.fromkeys(_dates_text(f.period_start, f.period_end) for f in dated))
+            )
+            weeks = join_words([w.text for w in data.weeks])
+            how = (
+                f"the draft's dates ({stated_text}) match no week in the data, which has weeks "
+                f"of {weeks}: checked against the week its figures fit best"
+            )
+        else:
+            how = "the draft states no dates: the week its figures fit best"
     checker = _Checker(data, default_week, bool(chosen_week), chosen_agency, operation)
     verdicts = [checker.check(number, figure) for number, figure in enumerate(ordered, 1)]
     notes = []

@@ -355,14 +355,13 @@ def _dates(values: Iterable[str]) -> pd.Series:
     return pd.Series(parsed.to_numpy()[codes] if len(codes) else parsed.to_numpy()[:0])
 
 
-def _category(values: Sequence[str] | np.ndarray, categories: Sequence[str] | None = None):
+def _category(values: Sequence[str], categories: Sequence[str] | None = None) -> pd.Categorical:
     """A categorical whose categories are ``categories`` then the other values in order of
-    first appearance (factorised once, in C)."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    order = list(dict.fromkeys([*(categories or []), *uniques]))
+    first appearance."""
+    order = list(dict.fromkeys([*(categories or []), *dict.fromkeys(values)]))
     position = {name: i for i, name in enumerate(order)}
-    remap = np.array([position[u] for u in uniques], dtype=np.int64)
-    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=order)
+    codes = np.fromiter(map(position.__getitem__, values), dtype=np.int64, count=len(values))
+    return pd.Categorical.from_codes(codes, categories=order)
 
 
 def _finish(cells: Cells, columns: dict[str, object]) -> pd.DataFrame:
@@ -412,43 +411,32 @@ def _tidy_measures(cells: Cells, vocabulary: Vocabulary) -> pd.DataFrame:
     return _finish(cells, columns)
 
 
-def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[np.ndarray]:
+def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[list]:
     """``convert(*cells)`` applied once per distinct combination of the columns' cells.
 
-    Returns one object array aligned with the rows, or ``width`` arrays when ``convert``
-    returns a tuple of that many values.  Factorising in C and indexing with numpy keeps this
-    linear and cheap for 100,000 rows with few distinct values."""
-    codes = np.zeros(len(columns[0]), dtype=np.int64)
-    values = []
-    for column in columns:
-        column_codes, uniques = pd.factorize(
-            np.asarray(column, dtype=object), use_na_sentinel=False
-        )
-        codes = codes * max(len(uniques), 1) + column_codes
-        values.append(uniques)
-    combined, distinct = pd.factorize(codes)
-    cells = []
-    for code in distinct:
-        parts = []
-        for uniques in reversed(values):
-            code, k = divmod(int(code), max(len(uniques), 1))
-            parts.append(uniques[k])
-        cells.append(convert(*reversed(parts)))
-    outputs = [cells] if not width else [[c[k] for c in cells] for k in range(width)]
+    Returns one list aligned with the rows, or ``width`` lists when ``convert`` returns a tuple
+    of that many values: a data file has few distinct names, so this keeps the work per row to
+    one dictionary lookup."""
+    keys: Sequence = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+    if len(columns) == 1:
+        results = {key: convert(key) for key in set(keys)}
+    else:
+        results = {key: convert(*key) for key in set(keys)}
+    if not width:
+        return [list(map(results.__getitem__, keys))]
     found = []
-    for output in outputs:
-        array = np.empty(len(output), dtype=object)
-        array[:] = output
-        found.append(array[combined] if len(combined) else array[:0])
+    for k in range(width):
+        part = {key: value[k] for key, value in results.items()}
+        found.append(list(map(part.__getitem__, keys)))
     return found
 
 
-def _cached(values: Sequence, convert) -> np.ndarray:
+def _cached(values: Sequence, convert) -> list:
     """``convert`` applied once per distinct value (an object array, aligned with values)."""
     return _per_distinct([values], convert)[0]
 
 
-def _cached_pairs(first: Sequence, second: Sequence, convert) -> np.ndarray:
+def _cached_pairs(first: Sequence, second: Sequence, convert) -> list:
     """``convert(a, b)`` applied once per distinct pair."""
     return _per_distinct([first, second], convert)[0]
 
@@ -484,14 +472,27 @@ def _tidy_tallies(
 ) -> pd.DataFrame:
     known = list(measures["measure"]) if measures is not None else []
     resolve = measure_resolver(vocabulary, known)
-    measure = _cached(cells.get("measure"), lambda m: resolve(m) or m)
+    if measures is not None:
+        unit_of = dict(zip(measures["measure"], measures["unit"].astype(str), strict=True))
+        label_of = dict(zip(measures["measure"], measures["label"], strict=True))
+    else:
+        unit_of, label_of = {}, {}
+
+    def about_measure(name: str) -> tuple[str, str | None, object]:
+        canonical = resolve(name) or name
+        return canonical, unit_of.get(canonical), label_of.get(canonical, pd.NA)
+
+    measure, units, labels = _per_distinct([cells.get("measure")], about_measure, width=3)
     agency = _cached(cells.get("agency"), lambda a: vocabulary.agency_names.resolve(a) or a)
     operation = _cached(
         cells.get("operation"), lambda o: vocabulary.operation_names.resolve(o) or o
     )
     agency_area = {a.name: a.area for a in vocabulary.agencies.values()}
-    area = _cached_pairs(
-        cells.get("area"), agency, lambda given, name: given or agency_area.get(name, "")
+    given_area = cells.get("area")
+    area = (
+        _cached_pairs(given_area, agency, lambda given, name: given or agency_area.get(name, ""))
+        if "" in given_area
+        else given_area
     )
     parsed = dict(facts.qualifiers) if facts is not None else {}
     qualifiers = cells.get("qualifier")
@@ -507,24 +508,23 @@ def _tidy_tallies(
         ),
         width=3,
     )
-    values = _cached(
-        cells.get("value"), lambda v: None if (n := parse_number(v)) is None else float(n)
+    values = pd.array(
+        _cached(cells.get("value"), lambda v: None if (n := parse_number(v)) is None else float(n)),
+        dtype="Float64",
     )
-    highs = _cached(
-        cells.get("value_high"), lambda v: None if (n := parse_number(v)) is None else float(n)
+    high_text = cells.get("value_high")
+    highs = pd.array(
+        _cached(high_text, lambda v: None if (n := parse_number(v)) is None else float(n))
+        if any(high_text)
+        else [None] * len(high_text),
+        dtype="Float64",
     )
-    if measures is not None:
-        unit_of = dict(zip(measures["measure"], measures["unit"].astype(str), strict=True))
-        label_of = dict(zip(measures["measure"], measures["label"], strict=True))
-    else:
-        unit_of, label_of = {}, {}
-    units = _cached(measure, unit_of.get)
-    whole = {name for name, unit in vocabulary.units.items() if unit.decimals == 0}
-    counts = _cached_pairs(
-        values,
-        units,
-        lambda v, u: int(v) if v is not None and u in whole and float(v).is_integer() else pd.NA,
-    )
+    whole_units = [name for name, unit in vocabulary.units.items() if unit.decimals == 0]
+    whole = pd.Series(units, dtype=object).isin(whole_units).to_numpy()
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    integral = whole & np.isfinite(numbers) & (np.floor(numbers) == numbers)
+    counts = pd.array(np.where(integral, numbers, 0).astype("int64"), dtype="Int64")
+    counts[~integral] = pd.NA
     source_order = list(sources["source_id"]) if sources is not None else None
     columns: dict[str, object] = {
         "operation": _category(operation),
@@ -532,9 +532,9 @@ def _tidy_tallies(
         "agency": _category(agency),
         "area": _category(area),
         "measure": _category(measure, known or None),
-        "value": pd.array(values, dtype="Float64"),
-        "value_high": pd.array(highs, dtype="Float64"),
-        "count": pd.array(counts, dtype="Int64"),
+        "value": values,
+        "value_high": highs,
+        "count": counts,
         "qualifier": _category(qualifiers, [""]),
         "meaning": pd.Series(meaning, dtype=object),
         "direction": pd.Series(direction, dtype=object),
@@ -547,7 +547,7 @@ def _tidy_tallies(
         "unit": _category([u or "" for u in units], list(vocabulary.units))
         if measures is not None
         else pd.Categorical([None] * len(cells), categories=list(vocabulary.units)),
-        "label": pd.Series(_cached(measure, lambda m: label_of.get(m, pd.NA)), dtype=object)
+        "label": pd.Series(labels, dtype=object)
         if measures is not None
         else pd.Series([pd.NA] * len(cells), dtype=object),
     }

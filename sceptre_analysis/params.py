@@ -110,6 +110,14 @@ def _weeks(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
     return list(week_labels(_of_operation(dataset, chosen)).values())
 
 
+def _agency_weeks(dataset: Dataset, operation: str, agency: str) -> list[str]:
+    """The weeks the agency has figures for (named as :func:`_weeks` names them)."""
+    tallies = _of_operation(dataset, {"operation": operation})
+    labels = week_labels(tallies)
+    own = set(tallies.loc[tallies["agency"].astype(str) == agency, "week"].dropna())
+    return [label for key, label in labels.items() if key in own]
+
+
 def _agencies(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
     tallies = _of_operation(dataset, chosen)
     if chosen.get("week"):
@@ -261,32 +269,37 @@ def select(
 
     ``week`` names a week as :func:`allowed_values` lists it (``"2020-11-09"``, or
     ``"2025-11"`` for a week known only by its month); blank means the latest week that has
-    figures.  An unknown value raises :class:`ParameterError` listing the valid ones, and
-    naming any claims that could not be placed in a week.
+    figures (for ``agency``, when one is given).  An unknown value raises
+    :class:`ParameterError` listing the valid ones, and naming any claims that could not be
+    placed in a week.
     """
     chosen: dict[str, Any] = {"operation": operation}
     if operation not in allowed_values("operation", dataset):
         raise ParameterError(
             [_unknown("operation", operation, allowed_values("operation", dataset))]
         )
-    weeks = allowed_values("week", dataset, chosen)
+    weeks = _weeks(dataset, chosen)
     if not weeks:
         raise ParameterError(
             [f"No week of {operation} has figures to report.{_unplaced_note(dataset, operation)}"]
         )
+    if agency is not None:
+        agency = _canonical_agency(dataset, agency)
+    if not week and agency is not None:  # the latest week this agency has figures for
+        own = _agency_weeks(dataset, operation, agency)
+        week = own[-1] if own else ""
     week = str(week or weeks[-1])
     if week not in weeks:
         message = _unknown("week", week, weeks, f" for {operation}")
         raise ParameterError([message + _unplaced_note(dataset, operation)])
     chosen["week"] = week
     if agency is not None:
-        agency = _canonical_agency(dataset, agency)
         agencies = allowed_values("agency", dataset, chosen)
         if agency not in agencies:
             context = f" for {operation} in the week of {week}"
             raise ParameterError([_unknown("agency", agency, agencies, context)])
     tallies = dataset.tallies
-    key = week_key(week)
+    key = pd.Timestamp(week)  # a listed week: always readable
     mask = (tallies["operation"].astype(str) == operation) & (tallies["week"] == key)
     if agency is not None:
         mask &= tallies["agency"].astype(str) == agency
@@ -294,8 +307,8 @@ def select(
     ends = subset["period_end"].dropna()
     return Selection(
         operation=operation,
-        week=pd.Timestamp(key),
-        period_end=pd.Timestamp(ends.max()) if not ends.empty else pd.Timestamp(key),
+        week=key,
+        period_end=pd.Timestamp(ends.max()) if not ends.empty else key,
         agency=agency,
         tallies=subset,
     )

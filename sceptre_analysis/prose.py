@@ -43,7 +43,7 @@ def item_text(figure: Figure, *, as_part: bool = False) -> str:
     role = figure.role
     label = _lower(role.label)
     if figure.claim.is_change:
-        text = f"{figure.number} in {label}"
+        text = f"{role.label}: {figure.number}"
         if figure.compared_with:
             text += f" compared with {figure.compared_with}"
         return text
@@ -56,6 +56,8 @@ def _span(figure: Figure, text: str) -> Markup:
     if figure.derived and figure.as_stated:
         stated = join_words(list(dict.fromkeys(w for w, _s, _l, _q in figure.as_stated)))
         text = Markup("{} (the sum of its parts; the sources give {})").format(text, stated)
+    elif figure.derived:
+        text = Markup("{} (computed: the sum of its parts)").format(text)
     span = Markup("<span class='figure' data-measure='{}'>{}</span>").format(figure.measure, text)
     if figure.status == "disputed" and figure.finding:
         span += Markup(" (<a class='status disputed' href='#{}'>disputed</a>)").format(
@@ -101,6 +103,9 @@ def lede_html(
         sentences.append(
             Markup("{}, the sources give no undisputed figures for {}.").format(opening, agency)
         )
+    changes = [f for f in results if f.claim.is_change]
+    results = [f for f in results if not f.claim.is_change]
+    areas = list(dict.fromkeys(f.area for f in results))
     for index, area in enumerate(areas):
         grouped = _families([f for f in results if f.area == area], roles)
         lists = [Markup(join_words([str(m) for m in items])) for items in grouped.values()]
@@ -123,6 +128,9 @@ def lede_html(
             days = spell_small(rates[0][1].period.days or 0)
             words = join_words([f"{rate} {_lower(f.role.label)}" for rate, f in rates])
             sentences.append(Markup("Over the {} days that is {} a day.").format(days, words))
+    for change in changes:
+        sentences.append(Markup("{}.").format(_span(change, item_text(change))))
+    results += changes
     if left_out:
         findings = list(dict.fromkeys(f.finding for f in left_out))
         links = Markup(", ").join(

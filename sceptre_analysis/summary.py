@@ -38,8 +38,6 @@ from .report_meta import show_report_meta
 from .tables import table_html
 
 __all__ = [
-    "OperationSummary",
-    "SourceCheck",
     "operation_summary",
     "source_check",
     "table_html",
@@ -267,7 +265,8 @@ def title_fields(dataset: Dataset, notebook: str, parameters: Mapping[str, Any])
     agency = str(parameters.get("agency") or "")
     try:
         if notebook == "trend":
-            report = trend_report(data, **{k: v for k, v in parameters.items() if k != "data_dir"})
+            given = {k: v for k, v in parameters.items() if k != "data_dir"}
+            report = trend_report(data, draw=False, **given)
             return {"period": report.period_text, "period_heading": report.period_heading}
         selection = select(data.dataset, operation=operation, week=week)
     except Exception:  # an unknown value is reported by the parameter check, not here

@@ -34,6 +34,7 @@ __all__ = [
     "plain",
     "sources_html",
     "stated_html",
+    "stated_notes",
     "status_cell",
     "table_html",
 ]
@@ -116,6 +117,20 @@ def stated_html(citations: Citations, words: str, source_id: str, line: int, quo
     return Markup("{} (“{}”, {})").format(words, quote, cite_cell(citations, source_id, [line]))
 
 
+def stated_notes(citations: Citations, as_stated: list[tuple[str, str, int, str]]) -> list[Markup]:
+    """The hedged claims of a figure, one note per wording with every source that used it:
+    more than 240 weapons (“seized more than 240 …”, Met [1], line 2; “More than …”, …)."""
+    by_words: dict[str, list[Markup]] = {}
+    for words, source_id, line, quote in as_stated:
+        by_words.setdefault(words, []).append(
+            Markup("“{}”, {}").format(quote, cite_cell(citations, source_id, [line]))
+        )
+    return [
+        Markup("{} ({})").format(words, Markup("; ").join(quotes))
+        for words, quotes in by_words.items()
+    ]
+
+
 def figures_table(figures: list[Figure], citations: Citations, roles: Roles) -> pd.DataFrame:
     """The figures readers see first: each total followed by its parts ("of which ..."),
     each figure with its hedge, the hedged wordings the sources used, its source and status."""
@@ -130,7 +145,7 @@ def figures_table(figures: list[Figure], citations: Citations, roles: Roles) -> 
             parent = roles.nearest(measure, here)
             siblings = [m for m in here if roles.nearest(m, here) == parent] if parent else []
             complete = parent is not None and roles.complete(parent, siblings)
-            notes = [stated_html(citations, *item) for item in figure.as_stated]
+            notes = stated_notes(citations, figure.as_stated)
             if figure.derived and figure.basis:
                 notes.insert(0, Markup("computed: {}").format(figure.basis))
             supporters = [s for s in figure.supporters if s != figure.source_id]

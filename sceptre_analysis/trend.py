@@ -85,7 +85,9 @@ class TrendReport:
         agency: str,
         group: str = ALL,
         weeks: str = ALL,
+        draw: bool = True,
     ) -> None:
+        """``draw=False`` skips the charts and table (enough for the title's period)."""
         self.data, self.operation, self.agency = data, operation, agency
         self.group = (group or ALL).strip()
         claims = data.claims[
@@ -131,8 +133,10 @@ class TrendReport:
         self.weeks = [week for week in self.weeks if week in self.figures]
         self.citations = Citations(data)
         self.families = self._families()
-        self.charts = [self._chart(root, points) for root, points in self.families.items()]
-        self._table = self._points_table()
+        self.charts = (
+            [self._chart(root, points) for root, points in self.families.items()] if draw else []
+        )
+        self._table = self._points_table() if draw else pd.DataFrame()
 
     # ---- choosing what to draw -----------------------------------------------------------
 

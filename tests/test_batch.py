@@ -16,10 +16,11 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from sceptre_analysis import batch
-from sceptre_analysis.batch import _record, decide, prepare_jobs, run_batch
+from sceptre_analysis import jobs as batch
+from sceptre_analysis.batch import _record, run_batch
 from sceptre_analysis.build import BuildError, ReportRequest, ReportResult, report_stem
 from sceptre_analysis.cli import main
+from sceptre_analysis.jobs import decide, prepare_jobs
 from sceptre_analysis.load import load_dataset
 from sceptre_analysis.manifest import Manifest
 

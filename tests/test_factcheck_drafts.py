@@ -276,3 +276,28 @@ def test_a_list_takes_its_scope_from_its_lead_in_and_prose_does_not(met_only):
     assert verdict_at(result, text, "187 knives").why == "wrong scope"
     assert verdict_at(result, text, "1,002 arrests").why == "wrong scope"
     assert verdict_at(result, text, "1,002 arrests", 1).verdict == "supported"
+
+
+def test_a_draft_dated_in_a_week_the_data_lacks_is_told_which_weeks_exist(met_only):
+    text = "Between 4 and 10 May 2019 the Met made 1,002 arrests and recovered 187 knives.\n"
+    result = check_text(text, met_only)
+
+    note = result.notes[0]
+    assert "4 to 10 May 2019" in note and "match no week in the data" in note
+    assert "9 to 15 November 2020" in note
+    dates = verdict_at(result, text, "4 and 10 May 2019")
+    assert dates.verdict == "unsupported"
+    assert "no week on 4 to 10 May 2019" in dates.reason
+
+
+def test_a_one_word_force_alias_inside_a_longer_name_is_not_that_force(met_only):
+    # "Surrey" is an alias of Surrey Police; "Surrey Comet" is a newspaper
+    text = (
+        "Surrey Comet:\n\nThe Met's officers made 1,002 arrests in November 2020.\n\n"
+        "Surrey Comet:\n\nSurrey Comet:\n\nOfficers made 1,002 arrests that week.\n"
+    )
+    result = check_text(text, met_only)
+
+    second = verdict_at(result, text, "1,002 arrests", 1)
+    assert second.figure.agency == "Metropolitan Police Service"
+    assert second.verdict == "supported"

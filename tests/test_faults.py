@@ -24,9 +24,10 @@ import pytest
 from click.testing import CliRunner
 
 from sceptre_analysis import export
-from sceptre_analysis.batch import decide, prepare_jobs, run_batch
+from sceptre_analysis.batch import run_batch
 from sceptre_analysis.build import ReportRequest, report_stem
 from sceptre_analysis.cli import main
+from sceptre_analysis.jobs import decide, prepare_jobs
 from sceptre_analysis.kernelfiles import SCRATCH_PREFIX, runtime_dir, sweep_stale
 from sceptre_analysis.load import load_dataset
 from sceptre_analysis.manifest import Manifest, Record

@@ -167,3 +167,21 @@ def test_enough_figures_for_a_report(data, tmp_path):
     grown = report_data(load_dataset(folder, documents=None))
     assert "Testshire Police" not in reportable_agencies(grown, OP, "2021-11-15")
     assert NATIONAL in reportable_agencies(grown, OP, "2021-11-15")
+
+
+def test_a_total_no_source_states_is_computed_from_a_whole_breakdown(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    tallies = folder / "tallies.csv"
+    lines = tallies.read_text(encoding="utf-8").splitlines(keepends=True)
+    tallies.write_text("".join(x for x in lines if "over 9639 knives" not in x), "utf-8")
+    data = report_data(load_dataset(folder, documents=None))
+    figures = {f.measure: f for f in chosen_figures(data, OP, "2021-11-15", NATIONAL)}
+    knives = figures["knives"]
+    assert knives.derived and knives.value == 936 + 8703
+    assert knives.basis == "936 knives seized + 8,703 knives surrendered or found in sweeps"
+    # Arrests have only a subset (part_of): never a computed total from it.
+    assert not figures["arrests"].derived
+    report = summary.operation_summary(data, operation=OP, week="2021-11-15", agency=NATIONAL)
+    lede = BeautifulSoup(str(report.lede_html()), "html.parser").get_text()
+    assert "9,639 knives recovered (computed: the sum of its parts)" in lede

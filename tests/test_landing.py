@@ -19,8 +19,9 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from sceptre_analysis.batch import decide, prepare_jobs, run_batch
+from sceptre_analysis.batch import run_batch
 from sceptre_analysis.build import ReportRequest
+from sceptre_analysis.jobs import decide, prepare_jobs
 from sceptre_analysis.load import load_dataset
 from sceptre_analysis.manifest import Manifest
 

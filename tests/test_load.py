@@ -282,3 +282,31 @@ def test_problem_and_error_formatting() -> None:
     again = pickle.loads(pickle.dumps(error))
     assert again.problems == error.problems
     assert str(again) == str(error)
+
+
+def test_documents_are_found_in_any_listed_folder(data_copy, tmp_path, monkeypatch) -> None:
+    """SCEPTRE_DOCUMENTS_DIRS adds folders after the usual ones; each source's document is
+    looked for in every folder, and where it was found is recorded."""
+    seeds = ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("seed documents not available")
+    folder = data_copy()
+    extra = tmp_path / "more-documents"
+    extra.mkdir()
+    text = (seeds / "001_709e008efd247ce5.txt").read_text(encoding="utf-8")
+    (extra / "comet-copy.txt").write_text(text, encoding="utf-8")
+    sources = folder / "sources.csv"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace("001_709e008efd247ce5.txt", "comet-copy.txt"),
+        encoding="utf-8",
+    )
+    problems = validate(folder)
+    assert [(p.path.name, p.line, p.column) for p in problems] == [("sources.csv", 3, "document")]
+
+    monkeypatch.setenv("SCEPTRE_DOCUMENTS_DIRS", f"{tmp_path / 'nowhere'}:{extra}")
+    dataset = load_dataset(folder)
+    found = dict(zip(dataset.sources["source_id"], dataset.sources["document_path"], strict=True))
+    assert found["surrey-comet-sceptre"] == str(extra / "comet-copy.txt")
+    assert found["met-release-2020-11-19"] == str(seeds / "000_e77ebc68579fe822.txt")
+    assert extra in dataset.documents_dirs
+    assert dataset.sources["verified"].all()

@@ -98,3 +98,18 @@ def test_an_unknown_week_names_the_claims_that_could_not_be_placed(dataset):
     assert "Valid values: '2021-11-15' or '2025-11'" in message
     assert "1 claim of Operation Sceptre in tallies.csv could not be placed in a week" in message
     assert "line 7 (undated, and source surrey-comet-sceptre has figures for 2 weeks)" in message
+
+
+def test_a_blank_week_for_an_agency_is_its_latest_week_with_figures(data_copy):
+    folder = data_copy()
+    extra = "Operation Sceptre,2021-11-15,2021-11-21,British Transport Police,London,arrests,7,,,,,"
+    (folder / "tallies.csv").write_text(
+        HEADER + ROWS["exact"] + "\n" + ROWS["month_alone"] + "\n" + extra
+        + "surrey-comet-sceptre,7 arrests,\n",
+        "utf-8",
+    )  # fmt: skip
+    dataset = load_dataset(folder, documents=None)
+    assert select(dataset, operation="Operation Sceptre").week == pd.Timestamp("2025-11-01")
+    btp = select(dataset, operation="Operation Sceptre", agency="BTP")
+    assert btp.week == pd.Timestamp("2021-11-15")
+    assert list(btp.tallies["line"]) == [4]

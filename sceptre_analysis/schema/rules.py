@@ -93,10 +93,8 @@ class Rules:
         """
         first: dict[Hashable, int] = {}
         remember = first.setdefault
-        rows = zip(keys, self.lines, skip, strict=True) if skip is not None else None
-        if rows is None:
-            rows = ((key, line, "x") for key, line in zip(keys, self.lines, strict=True))
-        for row, (key, line, cell) in enumerate(rows):
+        cells: Iterable[str] = skip if skip is not None else ["x"] * len(self.lines)
+        for row, (key, line, cell) in enumerate(zip(keys, self.lines, cells, strict=True)):
             seen = remember(key, line) if cell != "" else line
             if seen != line:
                 self.add(line, column, explain(row, seen))

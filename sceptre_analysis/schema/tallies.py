@@ -56,6 +56,8 @@ def check_tallies(
     if not cells.readable:
         return problems
     if len(cells) == 0:
+        if problems:  # the rows were there but could not be read: said above
+            return problems
         problems.append(
             Problem(
                 cells.path,
@@ -82,7 +84,7 @@ def check_tallies(
         _quote_states_value(r, units, vocabulary, values, highs, skip)
     if documents is not None and documents.texts:
         _quote_in_document(r, documents)
-    _duplicates(r, vocabulary, bad_period)
+    _duplicates(r, vocabulary)
     facts.bad_rows = skip | bad_period
     return problems + r.problems()
 
@@ -135,7 +137,7 @@ def _spellings(entries) -> list[str]:
     """Every name and alias as the vocabulary writes them (for a "did you mean")."""
     found: list[str] = []
     for entry in entries.values():
-        found.append(getattr(entry, "name", None) or getattr(entry, "phrase", ""))
+        found.append(str(getattr(entry, "name", None) or getattr(entry, "phrase", "")))
         found.extend(entry.aliases)
     return found
 
@@ -237,7 +239,7 @@ def _number_problem(value: str) -> str | None:
 
 
 def _decimals_problem(number: Decimal, value: str, unit: Unit) -> str | None:
-    if unit.decimals is None:
+    if unit.decimals is None or "." not in value:  # a whole number fits every unit
         return None
     if unit.decimals == 0:
         if number != number.to_integral_value():
@@ -332,8 +334,8 @@ def _value_high(
     ):
         if row in skip or row in bad:
             continue
-        parsed = facts.qualifiers.get(qualifier)
-        is_range = parsed is not None and parsed.hedge.meaning == "range"
+        hedge = facts.qualifiers.get(qualifier)
+        is_range = hedge is not None and hedge.hedge.meaning == "range"
         low, high = values[row], highs[row]
         if is_range and high_text == "":
             r.add(
@@ -516,7 +518,7 @@ def _normal(quote: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _duplicates(r: Rules, vocabulary: Vocabulary, bad_period: set[int]) -> None:
+def _duplicates(r: Rules, vocabulary: Vocabulary) -> None:
     """The same statement twice: same source, agency, area, measure, period, figure and quote.
 
     Two figures in one sentence (two periods, two ends of a range) are different statements.
