@@ -2,7 +2,11 @@
 
 A report selects a week: an operation's period.  A claim is placed in a week as follows:
 
-1. an exact period is its own week (its ``period_start``);
+1. an exact period is its own week (its ``period_start``), except that exact periods of the
+   same operation that mostly overlap (by at least half of the longer one: "10 to 17
+   November" and "11 to 17 November") are one week, keyed by the start most sources give
+   (then most claims, then the earliest): sources that disagree on a week's dates must not
+   split it in two (reconciliation reports the disagreement);
 2. a month-only period joins the one week of the same operation whose period starts in that
    month, if there is exactly one; otherwise it is a week of its own, keyed by the month's
    first day;
@@ -29,6 +33,47 @@ def _month(stamp: pd.Timestamp) -> tuple[int, int]:
     return (stamp.year, stamp.month)
 
 
+def _overlap_keys(periods: pd.DataFrame) -> dict[tuple[str, pd.Timestamp], pd.Timestamp]:
+    """``(operation, start) -> week key`` for exact periods merged with an overlapping one.
+
+    One sweep per operation over its distinct periods sorted by start: linear in the number
+    of distinct periods, not in the number of claims.
+    """
+    periods = periods.dropna(subset=["start", "end"])
+    if periods.empty:
+        return {}
+    counted = (
+        periods.groupby(["operation", "start", "end"])
+        .agg(sources=("source", "nunique"), claims=("source", "size"))
+        .reset_index()
+        .sort_values(["operation", "start", "end"])
+    )
+    keys: dict[tuple[str, pd.Timestamp], pd.Timestamp] = {}
+
+    def close(cluster: list[tuple[pd.Timestamp, pd.Timestamp, int, int]], operation: str) -> None:
+        if len({start for start, *_ in cluster}) < 2:
+            return
+        best = max(cluster, key=lambda p: (p[2], p[3], -p[0].value))[0]
+        for start, *_ in cluster:
+            keys[(operation, start)] = best
+
+    for operation, group in counted.groupby("operation", sort=False):
+        cluster: list[tuple[pd.Timestamp, pd.Timestamp, int, int]] = []
+        for start, end, sources, claims in group[["start", "end", "sources", "claims"]].itertuples(
+            index=False
+        ):
+            if cluster:
+                first_start, first_end = cluster[0][0], cluster[0][1]
+                overlap = (min(end, first_end) - max(start, first_start)).days + 1
+                longer = max((end - start).days, (first_end - first_start).days) + 1
+                if overlap * 2 < longer:
+                    close(cluster, str(operation))
+                    cluster = []
+            cluster.append((start, end, int(sources), int(claims)))
+        close(cluster, str(operation))
+    return keys
+
+
 def place_weeks(tallies: pd.DataFrame) -> pd.Series:
     """The week (a Timestamp key, or NaT) each claim belongs to, aligned with ``tallies``.
 
@@ -46,6 +91,22 @@ def place_weeks(tallies: pd.DataFrame) -> pd.Series:
 
     exact = kinds == "exact"
     weeks[exact] = starts[exact]
+    if "period_end" in tallies.columns and exact.any():
+        keys = _overlap_keys(
+            pd.DataFrame(
+                {
+                    "operation": operations[exact],
+                    "start": starts[exact],
+                    "end": tallies.loc[exact, "period_end"],
+                    "source": tallies.loc[exact, "source_id"].astype(str),
+                }
+            )
+        )
+        if keys:
+            pairs = zip(operations[exact], starts[exact], strict=True)
+            weeks[exact] = [
+                keys.get(pair, start) for pair, start in zip(pairs, starts[exact], strict=True)
+            ]
 
     # Weeks of each operation by month, from the exact periods (one entry per week).
     by_month: dict[tuple[str, tuple[int, int]], set[pd.Timestamp]] = {}

@@ -113,3 +113,44 @@ def test_a_blank_week_for_an_agency_is_its_latest_week_with_figures(data_copy):
     btp = select(dataset, operation="Operation Sceptre", agency="BTP")
     assert btp.week == pd.Timestamp("2021-11-15")
     assert list(btp.tallies["line"]) == [4]
+
+
+def _frame(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """(source_id, start, end, operation) rows as the loader gives them, all exact."""
+    return pd.DataFrame(
+        {
+            "source_id": [r[0] for r in rows],
+            "period_start": pd.to_datetime([r[1] for r in rows]),
+            "period_end": pd.to_datetime([r[2] for r in rows]),
+            "operation": [r[3] for r in rows],
+            "period_kind": ["exact"] * len(rows),
+        }
+    )
+
+
+def test_sources_that_disagree_on_a_weeks_dates_do_not_split_it():
+    from sceptre_analysis.periods import place_weeks
+
+    tallies = _frame(
+        [
+            ("release", "2024-11-11", "2024-11-17", "Op"),
+            ("release", "2024-11-11", "2024-11-17", "Op"),
+            ("paper", "2024-11-10", "2024-11-17", "Op"),  # a day early, as papers print it
+            ("other-release", "2024-11-11", "2024-11-17", "Op"),
+            ("force", "2024-11-13", "2024-11-14", "Op"),  # a 2-day event inside: not merged
+            ("release", "2024-05-13", "2024-05-19", "Op"),  # another week: its own
+            ("release", "2024-11-10", "2024-11-16", "Other op"),  # another operation
+        ]
+    )
+
+    weeks = place_weeks(tallies).dt.strftime("%Y-%m-%d").tolist()
+
+    assert weeks == [
+        "2024-11-11",
+        "2024-11-11",
+        "2024-11-11",  # the start most sources give
+        "2024-11-11",
+        "2024-11-13",
+        "2024-05-13",
+        "2024-11-10",
+    ]
