@@ -27,6 +27,10 @@ from sceptre_analysis.hedges import describe
 from sceptre_analysis.load import load_dataset
 from sceptre_analysis.report_meta import MIMETYPE
 
+# The session-scoped builds run once: every test of this module goes to one xdist worker.
+pytestmark = pytest.mark.xdist_group("grid")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_TIMEOUT = 900
 

@@ -29,6 +29,10 @@ from sceptre_analysis.build import ReportRequest, ReportResult, build_report
 from sceptre_analysis.cli import main
 from sceptre_analysis.load import load_dataset
 
+# The session-scoped builds run once: every test of this module goes to one xdist worker.
+pytestmark = pytest.mark.xdist_group("reports")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "fixtures" / "reports"
 """A small data folder of our own: exact expectations never pin the shipped data/ (it grows)."""
