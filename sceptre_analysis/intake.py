@@ -365,8 +365,17 @@ def add_candidates(
         (trial / "tallies.csv").write_text(tallies_text, encoding="utf-8")
         (trial / "sources.csv").write_text(sources_text, encoding="utf-8")
         # the new document first, then the folders validate would search for the real folder
-        own = folder / "documents"
-        found = validate(trial, documents=[docs, *([own] if own.is_dir() else [])])
+        found = validate(trial, documents=[docs, *paths.documents_dirs(folder)])
+    # A problem of the rows already there counts only if validating the folder as it is finds
+    # it too: naming the new document's folder must not make the old sources' documents
+    # "missing" where validate, finding no documents folder, calls them not verified.
+    before = {(Path(p.path).name, p.line, p.column) for p in validate(folder)}
+    found = [
+        p
+        for p in found
+        if _is_new(p, first_new_line, len(s_rows))
+        or (Path(p.path).name, p.line, p.column) in before
+    ]
     located = _locate(found, trial, candidates, merged, first_new_line, len(s_rows))
     if located:
         raise AddError(located)
@@ -395,6 +404,16 @@ def _first_new_line(text: str, old_count: int) -> int:
     for _ in range(old_count):
         next(reader)
     return reader.line_num + 1
+
+
+def _is_new(problem, first_new_line: int, sources: int) -> bool:
+    """Whether a trial-copy problem comes from the appended rows or the new source."""
+    where, line = Path(problem.path).name, problem.line
+    if line is None:
+        return True  # a whole-file problem: the new rows may cause it
+    if where == "tallies.csv":
+        return line >= first_new_line
+    return where == "sources.csv" and line >= sources + 2
 
 
 def _locate(problems, trial: Path, candidates: Path, merged, first_new_line: int, sources: int):
