@@ -127,6 +127,13 @@ def reads_of(nb: nbformat.NotebookNode, path: Path) -> dict[str, str]:
     return dict(reads)
 
 
+def paths_of(nb: nbformat.NotebookNode) -> list[str]:
+    """Parameters a notebook declares as file paths (``metadata.sceptre.paths``): a relative
+    value is taken from the caller's working folder, as on any command line."""
+    declared = (nb.metadata.get("sceptre") or {}).get("paths") or []
+    return [name for name in declared if isinstance(name, str)]
+
+
 def prepare(
     request: ReportRequest,
     *,
@@ -166,6 +173,10 @@ def prepare(
         raise BuildError(f"{notebook}: cannot read its parameters ({error})") from error
     if "data_dir" in parameters:
         parameters["data_dir"] = folder
+    for name in paths_of(nb):  # the kernel runs in the notebook's folder, not the caller's
+        value = parameters.get(name)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            parameters[name] = str(Path(value).resolve())
     stem = report_stem(notebook.stem, parameters, other_data_dir(data_dir), HIDDEN_PARAMETERS)
     return Prepared(notebook, parameters, dataset, kernel, stem, reads)
 

@@ -9,6 +9,7 @@ from the data or a notebook is HTML-escaped.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from . import __version__
 from .files import write_atomic
 from .manifest import Manifest
-from .settings import INDEX_NAME
+from .settings import INDEX_NAME, source_date_epoch
 
 __all__ = ["render_index", "write_index"]
 
@@ -74,6 +75,8 @@ def _status(entry: Mapping[str, Any]) -> str:
 def render_index(manifest: Manifest) -> str:
     """The landing page for the manifest's folder, as HTML text."""
     out_dir = manifest.out_dir
+    epoch = source_date_epoch()  # a reproducible build shows its fixed time, as its reports do
+    fixed = datetime.fromtimestamp(epoch, tz=UTC).isoformat() if epoch is not None else None
     rows = []
     for stem, entry in sorted(
         manifest.reports.items(),
@@ -88,7 +91,7 @@ def render_index(manifest: Manifest) -> str:
             f"<td>{_text(meta.get('period') or '—')}</td>"
             f"<td>{_status(entry)}</td>"
             f'<td class="links">{_links(entry, out_dir)}</td>'
-            f"<td>{_text(entry.get('finished') or '')}</td>"
+            f"<td>{_text(fixed or entry.get('finished') or '')}</td>"
             f"<td>{_text(verification)}</td>"
             "</tr>"
         )

@@ -268,7 +268,8 @@ def title_fields(dataset: Dataset, notebook: str, parameters: Mapping[str, Any])
             given = {k: v for k, v in parameters.items() if k != "data_dir"}
             report = trend_report(data, draw=False, **given)
             return {"period": report.period_text, "period_heading": report.period_heading}
-        selection = select(data.dataset, operation=operation, week=week)
+        own = agency if agency and notebook != "source_check" else None
+        selection = select(data.dataset, operation=operation, week=week, agency=own)
     except Exception:  # an unknown value is reported by the parameter check, not here
         return {"period": week}
     claims = _week_claims(data, operation, selection.week)

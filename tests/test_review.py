@@ -69,3 +69,19 @@ def test_report_metadata_lists_the_proposals_as_unreviewed() -> None:
     assert fields["figures"] == review.extraction.rows()
     assert "not verified" in str(fields["verification"])
     assert fields["period"] == "2023-11-13 to 2023-11-19"
+
+
+def test_a_relative_document_path_is_taken_from_the_callers_folder(tmp_path, monkeypatch):
+    """The kernel runs in notebooks/, so a declared path parameter is made absolute first."""
+    from sceptre_analysis.build import prepare
+    from sceptre_analysis.report import ReportRequest
+
+    (tmp_path / "release.txt").write_text("Police seized 12 knives.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    prepared = prepare(
+        ReportRequest("extraction_review", {"document": "release.txt"}),
+        data_dir=Path(__file__).parent / "fixtures" / "base",
+    )
+
+    assert prepared.parameters["document"] == str(tmp_path / "release.txt")
