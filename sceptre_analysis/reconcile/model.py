@@ -524,8 +524,9 @@ def _hedge_columns(c: pd.DataFrame, t: pd.DataFrame, vocabulary: Vocabulary) -> 
         unit = hedges.Claim(1.0, meaning, tol, None, direction or None).interval()
         v = value[index]
         sign = np.sign(v)
-        low = np.where(sign >= 0, unit.low * v, unit.high * v)
-        high = np.where(sign >= 0, unit.high * v, unit.low * v)
+        with np.errstate(invalid="ignore"):  # inf * 0 is NaN here, replaced just below
+            low = np.where(sign >= 0, unit.low * v, unit.high * v)
+            high = np.where(sign >= 0, unit.high * v, unit.low * v)
         lo[index] = np.where(np.isnan(low), -np.inf if unit.low < 0 else 0, low)
         hi[index] = np.where(np.isnan(high), np.inf, high)
         lo_open[index] = unit.low_open
