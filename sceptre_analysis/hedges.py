@@ -165,7 +165,9 @@ def _arrange(printed: str, found: list[Qualifier]) -> ParsedQualifier:
             "a qualifier holds at most one hedge and one direction "
             f"(got {', '.join(repr(q.phrase) for q in found)})",
         )
-    return ParsedQualifier(printed, hedges[0] if hedges else EXACT, (directions or [None])[0])
+    return ParsedQualifier(
+        printed, hedges[0] if hedges else EXACT, directions[0] if directions else None
+    )
 
 
 @dataclass(frozen=True)
