@@ -7,6 +7,8 @@ data is shown, never run. :func:`plain` turns a table into text records for the 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -49,7 +51,8 @@ def plain(frame: pd.DataFrame) -> list[dict[str, str]]:
 
     def text(value: object) -> str:
         if isinstance(value, Markup):
-            return " ".join(BeautifulSoup(str(value), "html.parser").get_text(" ").split())
+            words = " ".join(BeautifulSoup(str(value), "html.parser").get_text(" ").split())
+            return re.sub(r" ([,.;:)])", r"\1", words)  # "Comet [1] , line 3": no space before ","
         return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
     return [{str(k): text(v) for k, v in row.items()} for row in frame.to_dict("records")]
