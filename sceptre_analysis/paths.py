@@ -62,9 +62,3 @@ def documents_dirs(data: Path | None = None, extra: Iterable[str | Path] = ()) -
         if candidate.is_dir():
             found.setdefault(candidate, None)
     return list(found)
-
-
-def documents_dir() -> Path | None:
-    """The first of :func:`documents_dirs` (kept for callers that watch one folder)."""
-    found = documents_dirs()
-    return found[0] if found else None

@@ -396,9 +396,8 @@ def quick_key(
                 path = path if path.is_absolute() else plan_path.parent / path
                 files += [path] if path.is_file() else []
     files += _files(data, "*.csv")
-    files += _files(
-        data / "documents" if (data / "documents").is_dir() else paths.documents_dir(), "*"
-    )
+    for folder in paths.documents_dirs(data):  # every folder a quote is checked against
+        files += _files(folder, "*")
     files += _files(notebooks, "*.ipynb")
     files += [p for p in sorted(paths.TEMPLATES_DIR.rglob("*")) if p.is_file()]
     for value in (extra or {}).values():

@@ -53,14 +53,15 @@ class Review:
 
 def _first_document() -> Path:
     """The first source's saved document: the page's example when no document is named."""
-    folder = paths.documents_dir()
+    folders = paths.documents_dirs()
     sources = paths.data_dir() / "sources.csv"
-    if folder is not None and sources.is_file():
+    if folders and sources.is_file():
         with sources.open(encoding="utf-8-sig", newline="") as handle:
             for row in csv.DictReader(handle):
-                candidate = folder / (row.get("document") or "")
-                if row.get("document") and candidate.is_file():
-                    return candidate
+                name = row.get("document") or ""
+                for candidate in (folder / name for folder in folders if name):
+                    if candidate.is_file():
+                        return candidate
     raise DocumentError("no document named and no saved source document found; set `document`")
 
 
