@@ -303,9 +303,13 @@ def number_text(role: MeasureRole | None) -> Callable[[float], str]:
 
 
 def figure_text(claim: Claim, role: MeasureRole | None, *, noun: bool = True) -> str:
-    """A claim in words with its hedge and, for counts, its noun: "over 9,639 knives"."""
+    """A claim in words with its hedge and, for counts, its noun: "over 9,639 knives".
+
+    ``noun=False`` (a table whose label names the counted things) still writes a duration's
+    noun: "7" under "Length of the operation" does not say days."""
     text = hedges.describe(claim, number_text(role))
-    if noun and role is not None and role.noun and role.kind in {"count", "duration"}:
+    wanted = {"count", "duration"} if noun else {"duration"}
+    if role is not None and role.noun and role.kind in wanted:
         count = claim.high if claim.high is not None else claim.value
         text = f"{text} {plural(role.noun, count, role.noun_plural or None)}"
     return text

@@ -92,6 +92,16 @@ def decided_periods(claims: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)[columns]
 
 
+def _backing(votes: int, primary: bool) -> str:
+    """ "the dates a primary source gives", "the dates three independent sources give, including
+    a primary source": who backs the dates the reports use."""
+    if votes == 1:
+        return "the dates a primary source gives" if primary else "the dates one source gives"
+    return f"the dates {spell_small(votes)} independent sources give" + (
+        ", including a primary source" if primary else ""
+    )
+
+
 def _period(a: Analysis, start: object, end: object) -> str:
     text = a.ctx.period_text(start, end)
     if pd.notna(start) and pd.notna(end):
@@ -291,8 +301,7 @@ def _disagreeing(a: Analysis) -> list[Finding]:
                 ),
                 decision=(
                     f"The reports use {_period(a, best['period_start'], best['period_end'])}, "
-                    f"the dates {int(best['votes'])} independent source(s) give"
-                    + (" including a primary source" if best["primary"] else "")
+                    + _backing(int(best["votes"]), bool(best["primary"]))
                     + "; the claims are compared as one week."
                 ),
                 claims=a.refs(rows.drop_duplicates(["source_id", "period_start"])),
