@@ -107,6 +107,7 @@ class Prepared:
     kernel: str
     stem: str
     reads: dict[str, str] = field(default_factory=dict)  # parameter -> tallies column
+    files: dict[str, str] = field(default_factory=dict)  # path parameter -> absolute path
 
 
 def reads_of(nb: nbformat.NotebookNode, path: Path) -> dict[str, str]:
@@ -173,12 +174,15 @@ def prepare(
         raise BuildError(f"{notebook}: cannot read its parameters ({error})") from error
     if "data_dir" in parameters:
         parameters["data_dir"] = folder
+    files = {}
     for name in paths_of(nb):  # the kernel runs in the notebook's folder, not the caller's
         value = parameters.get(name)
-        if isinstance(value, str) and value and not Path(value).is_absolute():
-            parameters[name] = str(Path(value).resolve())
+        if isinstance(value, str) and value:
+            if not Path(value).is_absolute():
+                parameters[name] = str(Path(value).resolve())
+            files[name] = str(parameters[name])
     stem = report_stem(notebook.stem, parameters, other_data_dir(data_dir), HIDDEN_PARAMETERS)
-    return Prepared(notebook, parameters, dataset, kernel, stem, reads)
+    return Prepared(notebook, parameters, dataset, kernel, stem, reads, files)
 
 
 def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:
