@@ -355,13 +355,15 @@ def _dates(values: Iterable[str]) -> pd.Series:
     return pd.Series(parsed.to_numpy()[codes] if len(codes) else parsed.to_numpy()[:0])
 
 
-def _category(values: Sequence[str], categories: Sequence[str] | None = None) -> pd.Categorical:
+def _category(
+    values: Sequence[str], categories: Sequence[str] | None = None
+) -> pd.Categorical[str]:
     """A categorical whose categories are ``categories`` then the other values in order of
     first appearance."""
     order = list(dict.fromkeys([*(categories or []), *dict.fromkeys(values)]))
     position = {name: i for i, name in enumerate(order)}
     codes = np.fromiter(map(position.__getitem__, values), dtype=np.int64, count=len(values))
-    return pd.Categorical.from_codes(codes, categories=order)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(order))
 
 
 def _finish(cells: Cells, columns: dict[str, object]) -> pd.DataFrame:
