@@ -652,8 +652,8 @@ class Extractor:
                 for skip in (0, 1):
                     if n + skip > len(folded_e):
                         continue
-                    tail = folded_e[len(folded_e) - n - skip : len(folded_e) - skip]
-                    if tuple(tail) == words and all(
+                    tail_e = tuple(folded_e[len(folded_e) - n - skip : len(folded_e) - skip])
+                    if tail_e == words and all(
                         f in ("of", "by", "a", "an") for f in folded_e[len(folded_e) - skip :]
                     ):
                         candidate = doc.text[
@@ -680,9 +680,9 @@ class Extractor:
                     break
         # a bound printed after the number: "10,000-plus", "100 or more", "10,000+"
         if not printed:
-            tail = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
-            if tail:
-                for candidate in (tail.group(1), tail.group(1).split()[0]):
+            bound = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
+            if bound:
+                for candidate in (bound.group(1), bound.group(1).split()[0]):
                     hedge = self.vocabulary.qualifier(candidate)
                     if hedge is not None and hedge.meaning in ("at_least", "at_most"):
                         printed = candidate
@@ -1209,8 +1209,12 @@ def _publication_date(text: str, blocked) -> date | None:
             y = g.get("y") or g.get("xy")
             if not y:
                 continue
-            month = _MONTHS[(g.get("m") or g.get("xm")).lower().rstrip(".")]
-            day = int(_digits(g.get("d") or g.get("xd")))
+            month_name = g.get("m") or g.get("xm")
+            day_text = g.get("d") or g.get("xd")
+            if not month_name or not day_text:  # either alternative matches both
+                continue
+            month = _MONTHS[month_name.lower().rstrip(".")]
+            day = int(_digits(day_text))
             rest = (line[: m.start()] + line[m.end() :]).split()
             if len(rest) <= 4:
                 try:
