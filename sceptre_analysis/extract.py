@@ -33,7 +33,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -581,7 +581,9 @@ class Extractor:
                     spans.append((max(0, m.start() - 15), m.end() + 12, "legal penalty"))
         return spans
 
-    def _skip_reason(self, text: str, mention: numbers.Mention, blocked) -> str:
+    def _skip_reason(
+        self, text: str, mention: numbers.Mention, blocked: Iterable[tuple[int, int, str]]
+    ) -> str:
         for start, end, reason in blocked:
             if start <= mention.start and mention.end <= end:
                 return reason
@@ -1098,7 +1100,16 @@ class Extractor:
                 return (w.start.isoformat(), w.end.isoformat()), (w.start.year, w.start.month)
         return ("", ""), None
 
-    def _year_for(self, month, day, weekday, published, text, day2=None, month2=None) -> int | None:
+    def _year_for(
+        self,
+        month: int,
+        day: int,
+        weekday: str | None,
+        published: date | None,
+        text: str,
+        day2: int | None = None,
+        month2: int | None = None,
+    ) -> int | None:
         """The year of a date written without one."""
         if weekday:
             wd = _WEEKDAYS[weekday.lower().rstrip(".,")]
@@ -1191,7 +1202,7 @@ def _month_reference(
     return (base, month) if not current or month < current[1] else (base - 1, month)
 
 
-def _publication_date(text: str, blocked) -> date | None:
+def _publication_date(text: str, blocked: Sequence[tuple[int, int, str]]) -> date | None:
     """A date on a line of its own near the top ("29 Nov 2021", "Josh Smith25 November 2021")."""
     for line in text.splitlines()[:12]:
         glued = _BYLINE_DATE.search(line)

@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -110,7 +110,11 @@ class DataValidationError(SceptreError, ValueError):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
-    def __reduce__(self):  # keep the problems when pickled (e.g. across worker processes)
+    def __reduce__(
+        self,
+    ) -> tuple[
+        type[DataValidationError], tuple[list[Problem]]
+    ]:  # keep the problems when pickled (e.g. across worker processes)
         return (type(self), (self.problems,))
 
 
@@ -129,7 +133,7 @@ class _Qualifiers(Mapping[str, str]):
             raise KeyError(printed) from error
         return str(printed)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         vocabulary = load_vocabulary()
         return iter(["", *vocabulary.qualifiers])
 
@@ -320,7 +324,7 @@ def _in_file_order(problems: list[Problem], cells: Mapping[str, Cells]) -> list[
 
 
 @contextmanager
-def _bulk():
+def _bulk() -> Iterator[None]:
     """Reading 100,000 rows makes millions of small objects and none of them cycles: the
     cyclic garbage collector only slows that down (by a third), so it waits until the end."""
     enabled = gc.isenabled()
@@ -413,7 +417,9 @@ def _tidy_measures(cells: Cells, vocabulary: Vocabulary) -> pd.DataFrame:
     return _finish(cells, columns)
 
 
-def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[list]:
+def _per_distinct(
+    columns: Sequence[Sequence], convert: Callable[..., Any], width: int = 0
+) -> list[list]:
     """``convert(*cells)`` applied once per distinct combination of the columns' cells.
 
     Returns one list aligned with the rows, or ``width`` lists when ``convert`` returns a tuple
@@ -433,12 +439,12 @@ def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[
     return found
 
 
-def _cached(values: Sequence, convert) -> list:
+def _cached(values: Sequence, convert: Callable[[Any], Any]) -> list:
     """``convert`` applied once per distinct value (an object array, aligned with values)."""
     return _per_distinct([values], convert)[0]
 
 
-def _cached_pairs(first: Sequence, second: Sequence, convert) -> list:
+def _cached_pairs(first: Sequence, second: Sequence, convert: Callable[[Any, Any], Any]) -> list:
     """``convert(a, b)`` applied once per distinct pair."""
     return _per_distinct([first, second], convert)[0]
 
