@@ -33,7 +33,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -581,7 +581,9 @@ class Extractor:
                     spans.append((max(0, m.start() - 15), m.end() + 12, "legal penalty"))
         return spans
 
-    def _skip_reason(self, text: str, mention: numbers.Mention, blocked) -> str:
+    def _skip_reason(
+        self, text: str, mention: numbers.Mention, blocked: Iterable[tuple[int, int, str]]
+    ) -> str:
         for start, end, reason in blocked:
             if start <= mention.start and mention.end <= end:
                 return reason
@@ -652,8 +654,8 @@ class Extractor:
                 for skip in (0, 1):
                     if n + skip > len(folded_e):
                         continue
-                    tail = folded_e[len(folded_e) - n - skip : len(folded_e) - skip]
-                    if tuple(tail) == words and all(
+                    tail_e = tuple(folded_e[len(folded_e) - n - skip : len(folded_e) - skip])
+                    if tail_e == words and all(
                         f in ("of", "by", "a", "an") for f in folded_e[len(folded_e) - skip :]
                     ):
                         candidate = doc.text[
@@ -680,9 +682,9 @@ class Extractor:
                     break
         # a bound printed after the number: "10,000-plus", "100 or more", "10,000+"
         if not printed:
-            tail = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
-            if tail:
-                for candidate in (tail.group(1), tail.group(1).split()[0]):
+            bound = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
+            if bound:
+                for candidate in (bound.group(1), bound.group(1).split()[0]):
                     hedge = self.vocabulary.qualifier(candidate)
                     if hedge is not None and hedge.meaning in ("at_least", "at_most"):
                         printed = candidate
@@ -1098,7 +1100,16 @@ class Extractor:
                 return (w.start.isoformat(), w.end.isoformat()), (w.start.year, w.start.month)
         return ("", ""), None
 
-    def _year_for(self, month, day, weekday, published, text, day2=None, month2=None) -> int | None:
+    def _year_for(
+        self,
+        month: int,
+        day: int,
+        weekday: str | None,
+        published: date | None,
+        text: str,
+        day2: int | None = None,
+        month2: int | None = None,
+    ) -> int | None:
         """The year of a date written without one."""
         if weekday:
             wd = _WEEKDAYS[weekday.lower().rstrip(".,")]
@@ -1191,7 +1202,7 @@ def _month_reference(
     return (base, month) if not current or month < current[1] else (base - 1, month)
 
 
-def _publication_date(text: str, blocked) -> date | None:
+def _publication_date(text: str, blocked: Sequence[tuple[int, int, str]]) -> date | None:
     """A date on a line of its own near the top ("29 Nov 2021", "Josh Smith25 November 2021")."""
     for line in text.splitlines()[:12]:
         glued = _BYLINE_DATE.search(line)
@@ -1209,8 +1220,12 @@ def _publication_date(text: str, blocked) -> date | None:
             y = g.get("y") or g.get("xy")
             if not y:
                 continue
-            month = _MONTHS[(g.get("m") or g.get("xm")).lower().rstrip(".")]
-            day = int(_digits(g.get("d") or g.get("xd")))
+            month_name = g.get("m") or g.get("xm")
+            day_text = g.get("d") or g.get("xd")
+            if not month_name or not day_text:  # either alternative matches both
+                continue
+            month = _MONTHS[month_name.lower().rstrip(".")]
+            day = int(_digits(day_text))
             rest = (line[: m.start()] + line[m.end() :]).split()
             if len(rest) <= 4:
                 try:
