@@ -140,10 +140,16 @@ class ReportData:
         if key not in self._reconciled:
             decided = self.analysis().periods
             self._reconciled[key] = {
-                (str(r.operation), pd.Timestamp(r.week), str(r.agency)): Period(
-                    pd.Timestamp(r.period_start), pd.Timestamp(r.period_end), str(r.period_kind)
+                (str(op), pd.Timestamp(str(week)), str(agency)): Period(
+                    pd.Timestamp(str(start)), pd.Timestamp(str(end)), str(kind)
                 )
-                for r in decided.itertuples(index=False)
+                for op, week, agency, start, end, kind in (
+                    decided[
+                        ["operation", "week", "agency", "period_start", "period_end", "period_kind"]
+                    ].itertuples(index=False)
+                    if len(decided)
+                    else []
+                )
             }
         found = self._reconciled[key].get((operation, pd.Timestamp(str(week)), agency or ""))
         if found is not None:
@@ -282,7 +288,7 @@ def claim_of(row: object, vocabulary: Vocabulary) -> Claim:
     )
     high = get("value_high", None)
     return hedges.claim(
-        float(get("value")),
+        float(get("value")),  # type: ignore[arg-type]  # a claims row always has a value
         _parsed(str(get("qualifier") or ""), vocabulary),
         high=None if high is None or pd.isna(high) else float(high),
     )
@@ -493,7 +499,8 @@ def chosen_figures(
     ]
     period = data.period(operation, week, agency, claims)
     figures: list[Figure] = []
-    for (area, measure), group in claims.groupby(["area", "measure"], sort=False):
+    for (area_key, measure_key), group in claims.groupby(["area", "measure"], sort=False):
+        area, measure = str(area_key), str(measure_key)
         role = data.roles.get(measure)
         if role is None:
             continue
@@ -564,13 +571,11 @@ def _computed_totals(figures: list[Figure], roles: Roles) -> list[Figure]:
                 if total in here or not role.is_total:
                     continue
                 for option in role.decompositions:
-                    parts = [here.get(p) for p in option]
-                    if not all(p is not None and p.claim.is_exact for p in parts):
+                    found = [here.get(p) for p in option]
+                    parts = [p for p in found if p is not None and p.claim.is_exact]
+                    if len(parts) < len(found) or any(p.claim.is_change for p in parts):
                         continue
-                    parts = [p for p in parts if p is not None]
-                    if any(p.claim.is_change for p in parts):
-                        continue
-                    value = sum(p.value for p in parts)
+                    value = float(sum(p.value for p in parts))
                     basis = " + ".join(p.text for p in parts)
                     status = next(s for s in _WEAKEST if any(p.status == s for p in parts))
                     figure = Figure(
