@@ -498,15 +498,20 @@ class Extractor:
 
     def extract(self, text: str, *, published: date | None = None, source: str = "") -> Extraction:
         """Propose a row per figure of ``text``; ``published`` helps place undated periods."""
-        doc = _Doc(text)
+        # Link lines stay in the text (their numbers are listed as skipped) but name no agency,
+        # operation or period of this release.
+        visible = text
+        for start, end in self._links(text):
+            visible = visible[:start] + " " * (end - start) + visible[end:]
+        doc = _Doc(visible)
         result = Extraction(text, source=source)
         mentions = numbers.numbers_in(text)
         blocked = self._blocked_spans(text)
         published = published or _publication_date(text, blocked)
         result.published = published
-        period, period_month = self._period(text, published)
+        period, period_month = self._period(visible, published)
         result.period = period
-        operation = self._operation(text)
+        operation = self._operation(visible)
         default_agency = self._default_agency(doc)
         kept = []
         for mention in mentions:
@@ -579,6 +584,17 @@ class Extractor:
                     # the penalty's numbers sit just around its words ("up to six months'
                     # imprisonment, a fine of £5,000")
                     spans.append((max(0, m.start() - 15), m.end() + 12, "legal penalty"))
+        spans.extend((start, end, "link to another story") for start, end in self._links(text))
+        return spans
+
+    def _links(self, text: str) -> list[tuple[int, int]]:
+        """Lines that link to another story ("READ MORE: 300 knives seized in ..."; cues of kind
+        ``link``): their numbers, places and dates are that story's, not this release's."""
+        spans: list[tuple[int, int]] = []
+        for cue in self.cues:
+            if cue.kind == "link":
+                line = re.compile(rf"^[^\w\n]*(?:{cue.pattern.pattern})[^\n]*", re.I | re.M)
+                spans.extend((m.start(), m.end()) for m in line.finditer(text))
         return spans
 
     def _skip_reason(
@@ -987,7 +1003,8 @@ class Extractor:
     def _default_agency(self, doc: _Doc) -> str:
         """The agency the release is about: the one named most often, where a force named in
         the same sentence as all forces ("as well as the British Transport Police") does not
-        count; ties go to the first named; with none, national."""
+        count; ties go to the first named; with none, the force whose area (agencies.csv) is
+        named most often ("London"); with neither, national."""
         counts: dict[str, list[int]] = {}
         for start, end in doc.sentences():
             named = self._agencies_in(doc.text, start, end)
@@ -1001,8 +1018,19 @@ class Extractor:
                 if not positions or positions[-1] < start:  # once per sentence
                     positions.append(position)
         if not counts:
-            return self.national
+            return self._agency_by_area(doc.text) or self.national
         return max(counts.items(), key=lambda kv: (len(kv[1]), -kv[1][0]))[0]
+
+    def _agency_by_area(self, text: str) -> str | None:
+        """The force whose area the text names most often (first named on a tie), if one."""
+        best: tuple[int, int, str] | None = None
+        for agency in self.vocabulary.agencies.values():
+            if agency.kind != "force" or not agency.area:
+                continue
+            found = [m.start() for m in _spelling_pattern(agency.area).finditer(text)]
+            if found and (best is None or (len(found), -found[0]) > best[:2]):
+                best = (len(found), -found[0], agency.name)
+        return best[2] if best else None
 
     def _agencies_in(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
         """Agencies named between ``start`` and ``end`` (national scope words included)."""

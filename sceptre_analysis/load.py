@@ -80,7 +80,12 @@ from sceptre_analysis.schema import (
     sort_problems,
     total_of_alternatives,
 )
-from sceptre_analysis.schema.vocabulary import measure_resolver
+from sceptre_analysis.schema.tables import EXTRACTION_CUES, WORDING
+from sceptre_analysis.schema.vocabulary import (
+    check_extraction_cues,
+    check_wording,
+    measure_resolver,
+)
 from sceptre_analysis.vocab import Unit, Vocabulary, load_vocabulary
 
 __all__ = [
@@ -278,6 +283,13 @@ def _check_vocabulary(folder: Path, measures: Cells) -> tuple[dict[str, Cells], 
         + check_agencies(cells[AGENCIES.filename])
         + check_operations(cells[OPERATIONS.filename])
         + check_measure_aliases(cells[MEASURE_ALIASES.filename], names)
+        + check_extraction_cues(cells[EXTRACTION_CUES.filename])
+        + check_wording(
+            cells[WORDING.filename],
+            measures.columns.get("measure")
+            if measures.readable and (folder / WORDING.filename).is_file()
+            else None,
+        )
     )
     return cells, problems
 
