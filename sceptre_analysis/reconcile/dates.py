@@ -317,7 +317,8 @@ def _national_week(a: Analysis) -> list[Finding]:
         .drop_duplicates(["operation", "month"])
         .rename(columns={"period_start": "national_start", "period_end": "national_end"})
     )
-    joined = forces.merge(weeks, on=["operation", "month"])
+    # the claims' labels kept through the merge, to cite them
+    joined = forces.rename_axis("_label").reset_index().merge(weeks, on=["operation", "month"])
     odd = joined[
         (joined["period_start"] != joined["national_start"])
         | (joined["period_end"] != joined["national_end"])
@@ -325,7 +326,7 @@ def _national_week(a: Analysis) -> list[Finding]:
     # one finding per (agency, source, period): its first claim, in the groups' sorted order
     key = ["agency", "source_id", "period_start", "period_end"]
     firsts = odd.drop_duplicates(key).sort_values(key, kind="stable")
-    for label, row in zip(firsts.index, firsts.to_dict("records"), strict=True):
+    for row in firsts.to_dict("records"):
         operation = row["operation"]
         best = {"period_start": row["national_start"], "period_end": row["national_end"]}
         findings.append(
@@ -343,7 +344,7 @@ def _national_week(a: Analysis) -> list[Finding]:
                     "The reports keep the force's figures with the national week they "
                     "overlap; check whether the force's dates are its own or a mistake."
                 ),
-                claims=a.cite([label]),
+                claims=a.cite([row["_label"]]),
                 **_place(row),
             )
         )
