@@ -126,6 +126,30 @@ class ReportData:
             ).reset_index(drop=True)
         return self._reconciled[key]
 
+    def period(
+        self,
+        operation: str,
+        week: object,
+        agency: str | None = None,
+        rows: pd.DataFrame | None = None,
+    ) -> Period:
+        """The dates the reports use for the week (and agency): reconciliation's decision
+        (``reconcile.dates.PERIOD_RULE``), so the title, the per-day rates and the dates finding
+        agree; :func:`selected_period` of ``rows`` when reconciliation decides none."""
+        key = ("periods",)
+        if key not in self._reconciled:
+            decided = self.analysis().periods
+            self._reconciled[key] = {
+                (str(r.operation), pd.Timestamp(r.week), str(r.agency)): Period(
+                    pd.Timestamp(r.period_start), pd.Timestamp(r.period_end), str(r.period_kind)
+                )
+                for r in decided.itertuples(index=False)
+            }
+        found = self._reconciled[key].get((operation, pd.Timestamp(str(week)), agency or ""))
+        if found is not None:
+            return found
+        return selected_period(rows if rows is not None else self.claims.iloc[:0])
+
     def findings(
         self, operation: str, weeks: list[pd.Timestamp], agency: str | None = None
     ) -> pd.DataFrame:
@@ -279,9 +303,13 @@ def number_text(role: MeasureRole | None) -> Callable[[float], str]:
 
 
 def figure_text(claim: Claim, role: MeasureRole | None, *, noun: bool = True) -> str:
-    """A claim in words with its hedge and, for counts, its noun: "over 9,639 knives"."""
+    """A claim in words with its hedge and, for counts, its noun: "over 9,639 knives".
+
+    ``noun=False`` (a table whose label names the counted things) still writes a duration's
+    noun: "7" under "Length of the operation" does not say days."""
     text = hedges.describe(claim, number_text(role))
-    if noun and role is not None and role.noun and role.kind in {"count", "duration"}:
+    wanted = {"count", "duration"} if noun else {"duration"}
+    if role is not None and role.noun and role.kind in wanted:
         count = claim.high if claim.high is not None else claim.value
         text = f"{text} {plural(role.noun, count, role.noun_plural or None)}"
     return text
@@ -463,6 +491,7 @@ def chosen_figures(
         & (pool["operation"] == operation)
         & pool["period_start"].isin(claims["period_start"])
     ]
+    period = data.period(operation, week, agency, claims)
     figures: list[Figure] = []
     for (area, measure), group in claims.groupby(["area", "measure"], sort=False):
         role = data.roles.get(measure)
@@ -506,7 +535,7 @@ def chosen_figures(
                 as_stated=hedged,
                 supporters=supporters,
                 compared_with=str(chosen_row.get("compared_with") or ""),
-                period=selected_period(group),
+                period=period,
                 doubtful_scope=area in doubtful_areas,
             )
         )

@@ -242,7 +242,7 @@ def claims_table(data: ReportData, claims: pd.DataFrame, citations: Citations) -
         claim = claim_of(row, data.vocabulary)
         words = figure_text(claim, role, noun=False)
         if row.get("compared_with"):
-            words += f" (compared with {row['compared_with']})"
+            words += f", compared with {row['compared_with']}"
         rows.append(
             {
                 "Line": int(row["line"]),
@@ -289,6 +289,10 @@ def sources_html(citations: Citations) -> Markup:
     return Markup("<ol class='sources'>{}</ol>").format(Markup("").join(items))
 
 
+#: Characters above which a figure cell may wrap ("between 800 and 1,000" does not).
+WRAP_FIGURES_LONGER_THAN = 24
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -316,6 +320,12 @@ def table_html(
             return f"“{value}”"
         return value if isinstance(value, Markup) else escape(str(value))
 
+    def cell_css(kind: str, value: object) -> str:
+        """A figure in words ("an increase of 16%, compared with ...") may wrap; a number not."""
+        if kind == "num" and len(str(value)) > WRAP_FIGURES_LONGER_THAN:
+            return "num wrap"
+        return kind
+
     classes = [css(str(column)) for column in frame.columns]
     head = Markup("").join(
         Markup("<th class='{}'>{}</th>").format(c, column)
@@ -324,7 +334,7 @@ def table_html(
     body = Markup("").join(
         Markup("<tr>{}</tr>").format(
             Markup("").join(
-                Markup("<td class='{}'>{}</td>").format(c, cell(c, value))
+                Markup("<td class='{}'>{}</td>").format(cell_css(c, value), cell(c, value))
                 for c, value in zip(classes, row, strict=True)
             )
         )

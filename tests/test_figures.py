@@ -185,3 +185,12 @@ def test_a_total_no_source_states_is_computed_from_a_whole_breakdown(tmp_path):
     report = summary.operation_summary(data, operation=OP, week="2021-11-15", agency=NATIONAL)
     lede = BeautifulSoup(str(report.lede_html()), "html.parser").get_text()
     assert "9,639 knives recovered (computed: the sum of its parts)" in lede
+
+
+def test_a_length_in_a_table_cell_says_days_and_a_count_leaves_its_noun_to_the_label(data):
+    roles = data.roles
+    length = next(m for m in roles if roles[m].is_duration)
+    count = next(m for m in roles if roles[m].kind == "count" and roles[m].noun)
+    assert figure_text(Claim(7, "exact"), roles[length], noun=False) == "7 days"
+    assert figure_text(Claim(1, "exact"), roles[length], noun=False) == "1 day"
+    assert figure_text(Claim(7, "exact"), roles[count], noun=False) == "7"

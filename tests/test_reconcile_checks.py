@@ -624,3 +624,34 @@ def test_a_tie_between_equal_sources_says_so():
             "arrests",
         )["reason"]
     )
+
+
+def test_the_dates_the_reports_use_are_the_independent_majoritys_then_the_primarys():
+    """Two copies of one release count once: the primary source's dates win the tie, for every
+    week key the clustered claims carry, per agency and over the whole week."""
+    national = {"agency": NATIONAL, "area": "England and Wales"}
+    copied = "Officers made 1,719 arrests during the week of action"
+    eight_days = {"start": "2024-11-10", "end": "2024-11-17", **national}
+    result = run(
+        [
+            claim("arrests", 1719, source="paper", quote=copied, **eight_days),
+            claim("stop_search", 1200, source="paper", quote="1,200 stop searches", **eight_days),
+            claim("arrests", 1719, source="gazette", quote=copied, **eight_days),
+            claim("stop_search", 1200, source="gazette", quote="1,200 stop searches", **eight_days),
+            claim("arrests", 1700, source="npcc", start="2024-11-11", end="2024-11-17", **national),
+        ]
+    )
+    periods = result.periods
+    assert set(periods["agency"]) == {NATIONAL, ""}
+    assert set(periods["week"]) == {pd.Timestamp("2024-11-10"), pd.Timestamp("2024-11-11")}
+    assert (periods["period_start"] == pd.Timestamp("2024-11-11")).all()
+    assert (periods["period_end"] == pd.Timestamp("2024-11-17")).all()
+    # a third, independent source with the eight days makes them the majority
+    result = run(
+        [
+            claim("arrests", 1719, source="paper", **eight_days),
+            claim("arrests", 1719, source="gazette", quote="1,719 people arrested", **eight_days),
+            claim("arrests", 1700, source="npcc", start="2024-11-11", end="2024-11-17", **national),
+        ]
+    )
+    assert (result.periods["period_start"] == pd.Timestamp("2024-11-10")).all()

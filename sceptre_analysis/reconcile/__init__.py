@@ -9,7 +9,7 @@ grouped by kind for the source check. Each check is a function with its own one-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pandas as pd
@@ -20,7 +20,7 @@ from .base import Analysis, Check
 from .computed import RULE as COMPUTED_RULE
 from .computed import computed_figures
 from .dates import RULE as DATES_RULE
-from .dates import dates
+from .dates import dates, decided_periods
 from .figures import choose
 from .headline import RULE as HEADLINE_RULE
 from .headline import headline_body
@@ -95,10 +95,12 @@ FINDING_COLUMNS = [
 
 @dataclass
 class Reconciliation:
-    """Every figure with its choice (``figures``) and every finding (``findings``)."""
+    """Every figure with its choice (``figures``), every finding (``findings``) and the dates
+    the reports use for each week (``periods``, see :func:`decided_periods`)."""
 
     figures: pd.DataFrame
     findings: pd.DataFrame
+    periods: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def analyse(
@@ -124,7 +126,8 @@ def analyse(
             key=lambda s: s.map(order) if s.name == "severity" else s,
             kind="stable",
         ).reset_index(drop=True)
-    return Reconciliation(_with_status(figures, frame), frame)
+    periods = decided_periods(claims) if not claims.empty else pd.DataFrame()
+    return Reconciliation(_with_status(figures, frame), frame, periods)
 
 
 def _with_status(figures: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from .base import Analysis, join_words
 from .model import Finding, month_names, weekday_names
 from .textscan import rows_matching
 
-__all__ = ["RULE", "dates"]
+__all__ = ["PERIOD_RULE", "RULE", "dates", "decided_periods"]
 
 RULE = (
     "A period must match the weekday names and the length a source gives for it, a force's "
@@ -34,6 +34,12 @@ _WEEKDAY_DATE = re.compile(
 _ANY_DAY = re.compile(_DAYS, re.IGNORECASE)
 #: Letters every weekday name contains, to skip texts quickly ("" when they share none).
 _DAY_NEEDLE = "day" if all(name.endswith("day") for name in weekday_names()) else ""
+PERIOD_RULE = (
+    "The dates the reports use for a week are the exact dates most independent sources give "
+    "(republished copies count once), a primary source's on a tie, then the earliest; "
+    "month-only dates only when no source gives exact ones."
+)
+
 #: The usual length of an operation's weeks is known from this many weeks with exact dates.
 USUAL_LENGTH_MIN_WEEKS = 3
 
@@ -46,6 +52,58 @@ def dates(a: Analysis) -> list[Finding]:
         + _disagreeing(a)
         + _national_week(a)
         + _published_early(a)
+    )
+
+
+def _vote(periods: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One period per ``keys`` by :data:`PERIOD_RULE` (``votes`` and ``primary`` say why)."""
+    return (
+        periods.groupby([*keys, "period_start", "period_end"], observed=True)
+        .agg(votes=("release", "nunique"), primary=("primary", "any"))
+        .reset_index()
+        .sort_values(
+            ["votes", "primary", "period_start", "period_end"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        .drop_duplicates(keys)
+    )
+
+
+def decided_periods(claims: pd.DataFrame) -> pd.DataFrame:
+    """The dates the reports use (:data:`PERIOD_RULE`), per operation week and agency, and per
+    operation week over every agency (``agency`` empty): the one rule for titles, per-day
+    rates and the dates finding, so a report never contradicts its own findings."""
+    columns = ["operation", "week", "agency", "period_start", "period_end", "period_kind"]
+    dated = claims[
+        claims["period_start"].notna()
+        & claims["period_end"].notna()
+        & claims["period_kind"].isin(["exact", "month"])
+        & (claims["cluster"] >= 0)
+    ]
+    if dated.empty:
+        return pd.DataFrame(columns=columns)
+    dated = dated.assign(agency=dated["agency"].astype(str), exact=dated["period_kind"] == "exact")
+    weeks = dated[["cluster", "operation", "week"]].drop_duplicates()
+    weeks = weeks.assign(operation=weeks["operation"].astype(str))
+    out = []
+    for keys in (["cluster", "agency"], ["cluster"]):
+        voted = _vote(dated, [*keys, "exact"]).sort_values("exact", ascending=False, kind="stable")
+        voted = voted.drop_duplicates(keys)
+        if "agency" not in keys:
+            voted = voted.assign(agency="")
+        voted = voted.assign(period_kind=voted["exact"].map({True: "exact", False: "month"}))
+        out.append(weeks.merge(voted, on="cluster"))
+    return pd.concat(out, ignore_index=True)[columns]
+
+
+def _backing(votes: int, primary: bool) -> str:
+    """ "the dates a primary source gives", "the dates three independent sources give, including
+    a primary source": who backs the dates the reports use."""
+    if votes == 1:
+        return "the dates a primary source gives" if primary else "the dates one source gives"
+    return f"the dates {spell_small(votes)} independent sources give" + (
+        ", including a primary source" if primary else ""
     )
 
 
@@ -242,13 +300,7 @@ def _disagreeing(a: Analysis) -> list[Finding]:
     if flagged.empty:
         return findings
     best_of = (
-        flagged.groupby(["cluster", "agency", "period_start", "period_end"])
-        .agg(votes=("release", "nunique"), primary=("primary", "any"))
-        .reset_index()
-        .sort_values(["votes", "primary", "period_start"], ascending=[False, False, True])
-        .drop_duplicates(["cluster", "agency"])
-        .set_index(["cluster", "agency"])
-        .to_dict("index")
+        _vote(flagged, ["cluster", "agency"]).set_index(["cluster", "agency"]).to_dict("index")
     )
     # each source's dates once per week and agency: in line order for the words, in the
     # claims' order for the citations
@@ -283,8 +335,7 @@ def _disagreeing(a: Analysis) -> list[Finding]:
                 ),
                 decision=(
                     f"The reports use {_period(a, best['period_start'], best['period_end'])}, "
-                    f"the dates {int(best['votes'])} independent source(s) give"
-                    + (" including a primary source" if best["primary"] else "")
+                    + _backing(int(best["votes"]), bool(best["primary"]))
                     + "; the claims are compared as one week."
                 ),
                 claims=a.cite(cited[place]),
@@ -309,13 +360,8 @@ def _national_week(a: Analysis) -> list[Finding]:
     findings = []
     if national.empty or forces.empty:
         return findings
-    weeks = (
-        national.groupby(["operation", "month", "period_start", "period_end"])
-        .agg(votes=("release", "nunique"), primary=("primary", "any"))
-        .reset_index()
-        .sort_values(["votes", "primary", "period_start"], ascending=[False, False, True])
-        .drop_duplicates(["operation", "month"])
-        .rename(columns={"period_start": "national_start", "period_end": "national_end"})
+    weeks = _vote(national, ["operation", "month"]).rename(
+        columns={"period_start": "national_start", "period_end": "national_end"}
     )
     # the claims' labels kept through the merge, to cite them
     joined = forces.rename_axis("_label").reset_index().merge(weeks, on=["operation", "month"])
