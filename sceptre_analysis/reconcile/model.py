@@ -240,9 +240,23 @@ class Context:
         return set(self.measures.index)
 
     def label(self, measure: str) -> str:
-        if measure in self.measures.index:
-            return str(self.measures.at[measure, "label"] or measure)
-        return measure
+        return self._labels.get(measure, measure)
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return {
+            str(m): str(label or m)
+            for m, label in zip(self.measures.index, self.measures["label"].tolist(), strict=True)
+        }
+
+    @cached_property
+    def _units(self) -> dict[str, str]:
+        if "unit" not in self.measures.columns:
+            return {}
+        return {
+            str(m): str(unit)
+            for m, unit in zip(self.measures.index, self.measures["unit"].tolist(), strict=True)
+        }
 
     def unit_text(self, value: float, unit: str) -> str:
         """1940 in GBP -> "£1,940"; 14 in percent -> "14%"."""
@@ -254,7 +268,7 @@ class Context:
 
     def figure(self, value: float, measure: str, qualifier: str = "") -> str:
         """A figure in words: "more than 240 weapons", "£1,940 in cash"."""
-        unit = str(self.measures.at[measure, "unit"]) if measure in self.measures.index else ""
+        unit = self._units.get(measure, "")
         return _figure_text(qualifier, self.unit_text(value, unit), self._noun(measure, value))
 
     def _noun(self, measure: str, value: float) -> str:
