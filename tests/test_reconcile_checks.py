@@ -407,6 +407,9 @@ def test_a_forces_week_against_the_national_week_and_publication_before_the_end(
     )
     week = of_kind(result, "period_vs_national_week").iloc[0]
     assert "3 to 9 March 2021" in week["explanation"] and "1 to 7 March" in week["explanation"]
+    # the claim cited is the force's, on the line the explanation names
+    assert [c.source_id for c in week["claims"]] == ["release"]
+    assert f"(line {week['lines'][0]})" in week["explanation"]
     early = of_kind(result, "published_before_end")
     assert list(early["explanation"].str.contains("published on 8 March 2021")) == [True]
 
