@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -542,7 +543,7 @@ def chosen_figures(
                 as_stated=hedged,
                 supporters=supporters,
                 compared_with=str(chosen_row.get("compared_with") or ""),
-                period=period,
+                period=_own_period(chosen_row, period),
                 doubtful_scope=area in doubtful_areas,
             )
         )
@@ -591,13 +592,31 @@ def _computed_totals(figures: list[Figure], roles: Roles) -> list[Figure]:
                         derived=True,
                         basis=basis,
                         supporters=list(dict.fromkeys(s for p in parts for s in p.supporters)),
-                        period=parts[0].period,
+                        period=parts[0].period
+                        if all(p.period == parts[0].period for p in parts)
+                        else Period(None, None, "undated"),
                     )
                     here[total] = figure
                     added.append(figure)
                     grown = True
                     break
     return added
+
+
+def _own_period(row: Mapping[str, Any] | pd.Series, week: Period) -> Period:
+    """The period a chosen claim covers: the week's dates (as reconciliation decided them) for
+    a claim stated with exact dates; its own month, or none, for a claim that joined the week
+    by its month or undated, so no per-day rate assumes it covers exactly the week."""
+    kind = row.get("period_kind")
+    if not isinstance(kind, str) or kind in ("", "exact"):  # computed rows: from exact parts
+        return week
+    if kind == "month" and pd.notna(row.get("period_start")):
+        return Period(
+            pd.Timestamp(str(row.get("period_start"))),
+            pd.Timestamp(str(row.get("period_end"))),
+            "month",
+        )
+    return Period(None, None, "undated")
 
 
 def _chosen_row(
