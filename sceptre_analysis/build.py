@@ -132,6 +132,7 @@ class Prepared:
     kernel: str
     stem: str
     reads: dict[str, str] = field(default_factory=dict)  # parameter -> tallies column
+    files: dict[str, str] = field(default_factory=dict)  # path parameter -> absolute path
 
 
 def reads_of(nb: nbformat.NotebookNode, path: Path) -> dict[str, str]:
@@ -197,12 +198,15 @@ def prepare(
         raise BuildError(f"{notebook}: cannot read its parameters ({error})") from error
     if "data_dir" in parameters:
         parameters["data_dir"] = folder
+    files = {}
     for name in file_paths:  # the kernel runs in the notebook's folder, not the caller's
         value = parameters.get(name)
-        if isinstance(value, str) and value and not Path(value).is_absolute():
-            parameters[name] = str(Path(value).resolve())
+        if isinstance(value, str) and value:
+            if not Path(value).is_absolute():
+                parameters[name] = str(Path(value).resolve())
+            files[name] = str(parameters[name])
     stem = report_stem(notebook.stem, parameters, other_data_dir(data_dir), HIDDEN_PARAMETERS)
-    return Prepared(notebook, parameters, dataset, kernel, stem, reads)
+    return Prepared(notebook, parameters, dataset, kernel, stem, reads, files)
 
 
 def _period_text(dataset: Dataset, parameters: Mapping[str, Any]) -> str:
@@ -232,16 +236,28 @@ def _title_fields(dataset: Dataset, notebook: Path, parameters: Mapping[str, Any
         return {"period": _period_text(dataset, parameters)}
 
 
+#: Title-block fields a report's kernel can show itself (``show_report_meta``).
+TITLE_FIELDS = ("period", "period_heading")
+
+
 def report_metadata(
-    notebook: Path, parameters: Mapping[str, Any], dataset: Dataset
+    notebook: Path,
+    parameters: Mapping[str, Any],
+    dataset: Dataset,
+    shown: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What the export shows in the title block and footer."""
+    """What the export shows in the title block and footer. The title fields come from what
+    the report itself displayed (``shown``) when it gave them all, so the title and the
+    report's text cannot disagree and the parent does not redo the report's work."""
+    given = {k: str(shown[k]) for k in TITLE_FIELDS if shown and shown.get(k)}
     source = nbformat.read(notebook, as_version=4).metadata.get("sceptre", {})
     visible = {k: v for k, v in parameters.items() if k not in HIDDEN_PARAMETERS}
     return {
         "title": source.get("title", notebook.stem),
         "subtitle": source.get("subtitle", ""),
-        "fields": _title_fields(dataset, notebook, parameters),
+        "fields": given
+        if len(given) == len(TITLE_FIELDS)
+        else _title_fields(dataset, notebook, parameters),
         "parameters": visible,
         "data_hash": dataset.fingerprint(),
         "notebook": notebook.name,
@@ -342,7 +358,9 @@ def build_report(
         cut = cap_outputs(executed, output_limit)
         if cut:
             result.notes.append(f"output of {cut} cell(s) cut to {output_limit:,} characters")
-    executed.metadata["sceptre"] = shown = report_metadata(notebook, parameters, ready.dataset)
+    executed.metadata["sceptre"] = shown = report_metadata(
+        notebook, parameters, ready.dataset, result.meta
+    )
     figures = result.meta.pop("figures", None)
     fields = {**shown["parameters"], **shown["fields"]}
     result.meta.setdefault("title", fill_template(str(shown["title"]), fields))

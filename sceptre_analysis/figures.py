@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -134,6 +135,36 @@ class ReportData:
         if key not in self._reconciled:
             self._reconciled[key] = _index(self)
         return self._reconciled[key].get((operation, pd.Timestamp(week)), {})
+
+    def period(
+        self,
+        operation: str,
+        week: object,
+        agency: str | None = None,
+        rows: pd.DataFrame | list[dict] | None = None,
+    ) -> Period:
+        """The dates the reports use for the week (and agency): reconciliation's decision
+        (``reconcile.dates.PERIOD_RULE``), so the title, the per-day rates and the dates finding
+        agree; :func:`selected_period` of ``rows`` when reconciliation decides none."""
+        key = ("periods",)
+        if key not in self._reconciled:
+            decided = self.analysis().periods
+            self._reconciled[key] = {
+                (str(op), pd.Timestamp(str(week)), str(agency)): Period(
+                    pd.Timestamp(str(start)), pd.Timestamp(str(end)), str(kind)
+                )
+                for op, week, agency, start, end, kind in (
+                    decided[
+                        ["operation", "week", "agency", "period_start", "period_end", "period_kind"]
+                    ].itertuples(index=False)
+                    if len(decided)
+                    else []
+                )
+            }
+        found = self._reconciled[key].get((operation, pd.Timestamp(str(week)), agency or ""))
+        if found is not None:
+            return found
+        return selected_period(rows if rows is not None else self.claims.iloc[:0])
 
     def findings(
         self, operation: str, weeks: list[pd.Timestamp], agency: str | None = None
@@ -312,7 +343,7 @@ def claim_of(row: object, vocabulary: Vocabulary) -> Claim:
     )
     high = get("value_high", None)
     return hedges.claim(
-        float(get("value")),
+        float(get("value")),  # type: ignore[arg-type]  # a claims row always has a value
         _parsed(str(get("qualifier") or ""), vocabulary),
         high=None if high is None or pd.isna(high) else float(high),
     )
@@ -333,9 +364,13 @@ def number_text(role: MeasureRole | None) -> Callable[[float], str]:
 
 
 def figure_text(claim: Claim, role: MeasureRole | None, *, noun: bool = True) -> str:
-    """A claim in words with its hedge and, for counts, its noun: "over 9,639 knives"."""
+    """A claim in words with its hedge and, for counts, its noun: "over 9,639 knives".
+
+    ``noun=False`` (a table whose label names the counted things) still writes a duration's
+    noun: "7" under "Length of the operation" does not say days."""
     text = hedges.describe(claim, number_text(role))
-    if noun and role is not None and role.noun and role.kind in {"count", "duration"}:
+    wanted = {"count", "duration"} if noun else {"duration"}
+    if role is not None and role.noun and role.kind in wanted:
         count = claim.high if claim.high is not None else claim.value
         text = f"{text} {plural(role.noun, count, role.noun_plural or None)}"
     return text
@@ -524,6 +559,7 @@ def chosen_figures(
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows.claims:
         groups.setdefault((row["area"], row["measure"]), []).append(row)
+    period = data.period(operation, week, agency, rows.claims)
     figures: list[Figure] = []
     for (area, measure), group in groups.items():
         role = data.roles.get(measure)
@@ -567,7 +603,7 @@ def chosen_figures(
                 as_stated=hedged,
                 supporters=supporters,
                 compared_with=str(chosen_row.get("compared_with") or ""),
-                period=selected_period(group),
+                period=_own_period(chosen_row, period),
                 doubtful_scope=area in doubtful_areas,
             )
         )
@@ -596,13 +632,11 @@ def _computed_totals(figures: list[Figure], roles: Roles) -> list[Figure]:
                 if total in here or not role.is_total:
                     continue
                 for option in role.decompositions:
-                    parts = [here.get(p) for p in option]
-                    if not all(p is not None and p.claim.is_exact for p in parts):
+                    found = [here.get(p) for p in option]
+                    parts = [p for p in found if p is not None and p.claim.is_exact]
+                    if len(parts) < len(found) or any(p.claim.is_change for p in parts):
                         continue
-                    parts = [p for p in parts if p is not None]
-                    if any(p.claim.is_change for p in parts):
-                        continue
-                    value = sum(p.value for p in parts)
+                    value = float(sum(p.value for p in parts))
                     basis = " + ".join(p.text for p in parts)
                     status = next(s for s in _WEAKEST if any(p.status == s for p in parts))
                     figure = Figure(
@@ -618,13 +652,31 @@ def _computed_totals(figures: list[Figure], roles: Roles) -> list[Figure]:
                         derived=True,
                         basis=basis,
                         supporters=list(dict.fromkeys(s for p in parts for s in p.supporters)),
-                        period=parts[0].period,
+                        period=parts[0].period
+                        if all(p.period == parts[0].period for p in parts)
+                        else Period(None, None, "undated"),
                     )
                     here[total] = figure
                     added.append(figure)
                     grown = True
                     break
     return added
+
+
+def _own_period(row: Mapping[str, Any] | pd.Series, week: Period) -> Period:
+    """The period a chosen claim covers: the week's dates (as reconciliation decided them) for
+    a claim stated with exact dates; its own month, or none, for a claim that joined the week
+    by its month or undated, so no per-day rate assumes it covers exactly the week."""
+    kind = row.get("period_kind")
+    if not isinstance(kind, str) or kind in ("", "exact"):  # computed rows: from exact parts
+        return week
+    if kind == "month" and pd.notna(row.get("period_start")):
+        return Period(
+            pd.Timestamp(str(row.get("period_start"))),
+            pd.Timestamp(str(row.get("period_end"))),
+            "month",
+        )
+    return Period(None, None, "undated")
 
 
 def _chosen_row(stated: list[dict], candidates: list[dict], item: dict | None) -> tuple[dict, bool]:

@@ -45,6 +45,7 @@ INPUTS = {
     "formats": "formats changed",
     "package": "package version changed",
     "templates": "export templates changed",
+    "files": "a file it reads changed (draft, document)",
 }
 
 
@@ -134,10 +135,12 @@ def input_hashes(
     *,
     templates: str | None = None,
     reads: dict[str, str] | None = None,
+    files: dict[str, str] | None = None,
     memo: dict[str, Any] | None = None,
 ) -> dict[str, str]:
-    """The hash of each input that decides a report's content."""
-    return {
+    """The hash of each input that decides a report's content, including the contents of the
+    files its path parameters name (a draft, a document): editing one rebuilds the report."""
+    hashes = {
         "notebook": _sha(Path(notebook).read_bytes()),
         "parameters": _sha(json.dumps(parameters, sort_keys=True, default=str)),
         "data": data_hash(dataset, parameters, reads, memo),
@@ -145,6 +148,22 @@ def input_hashes(
         "package": __version__,
         "templates": templates if templates is not None else _templates_hash(),
     }
+    if files:
+        hashes["files"] = _sha(
+            json.dumps({name: _file_sha(path) for name, path in files.items()}, sort_keys=True)
+        )
+    return hashes
+
+
+def _file_sha(path: str) -> str:
+    """A file's content hash; "missing" or "unreadable" so the report is rebuilt (and fails
+    with its own message) once the file appears or can be read."""
+    try:
+        return _sha(Path(path).read_bytes())
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "unreadable"
 
 
 def prepare_jobs(
@@ -188,6 +207,7 @@ def prepare_jobs(
                 request.formats,
                 templates=templates,
                 reads=ready.reads,
+                files=ready.files,
                 memo=memo,
             ),
             planned.origin,

@@ -29,7 +29,6 @@ from .figures import (
     _week_claims,
     chosen_figures,
     report_data,
-    selected_period,
 )
 from .load import Dataset
 from .params import select
@@ -80,7 +79,7 @@ class OperationSummary:
         self.operation, self.agency, self.week = operation, agency, selection.week
         claims = _week_claims(self.data, operation, self.week)
         self.claims = claims[claims["agency"] == agency]
-        self.period = selected_period(self.claims)
+        self.period = self.data.period(operation, self.week, agency, self.claims)
         self.figures = chosen_figures(self.data, operation, self.week, agency)
         rec = self.data.reconciliation(operation, self.week)
         self.rec = rec[rec["agency"] == agency]
@@ -103,6 +102,7 @@ class OperationSummary:
             "title": self.title,
             "period": self.period.text,
             "period_wording": self.period.wording,
+            "period_heading": self.period.heading,
             "status": _overall_status(self.figures),
             "verification": _verification(
                 self.data, list(dict.fromkeys(f.source_id for f in self.figures))
@@ -158,7 +158,7 @@ class SourceCheck:
         self.claims = _week_claims(self.data, operation, self.week)
         claims = self.data.claims
         self.context = claims[(claims["week"] == self.week) & (claims["context"] != "")]
-        self.period = selected_period(self.claims)
+        self.period = self.data.period(operation, self.week, None, self.claims)
         self.rec = self.data.reconciliation(operation, self.week)
         self.citations = Citations(self.data)
         self.figures = [
@@ -177,6 +177,7 @@ class SourceCheck:
             "title": self.title,
             "period": self.period.text,
             "period_wording": self.period.wording,
+            "period_heading": self.period.heading,
             "status": _overall_status(self.figures),
             "verification": _verification(self.data, sorted(set(self.claims["source_id"]))),
             "figures": tables.plain(table),
@@ -273,7 +274,7 @@ def title_fields(dataset: Dataset, notebook: str, parameters: Mapping[str, Any])
     except Exception:  # an unknown value is reported by the parameter check, not here
         return {"period": week}
     claims = _week_claims(data, operation, selection.week)
-    if agency and notebook != "source_check":
-        claims = claims[claims["agency"] == agency]
-    period = selected_period(claims)
+    if own:
+        claims = claims[claims["agency"] == own]
+    period = data.period(operation, selection.week, own, claims)
     return {"period": period.text, "period_heading": period.heading}

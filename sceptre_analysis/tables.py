@@ -8,6 +8,7 @@ data is shown, never run. :func:`plain` turns a table into text records for the 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -19,11 +20,15 @@ from .figures import (
     chosen_figures,
     claim_of,
     figure_text,
+    number_text,
     source_anchor,
 )
 from .hedges import holds
 from .narrative import cite, format_number, join_words
 from .roles import Roles
+
+if TYPE_CHECKING:
+    from pandas._typing import ScalarOrNA
 
 __all__ = [
     "NUMERIC_COLUMNS",
@@ -211,7 +216,7 @@ def hedge_table(
         figure = chosen.get((row["agency"], row["area"], row["measure"]))
         verdict, against = "–", "no exact figure to check against"
         if figure is not None and figure.claim.is_exact and not claim.is_change:
-            check = holds(claim, figure.claim.value, fmt=lambda v, r=role: figure_text_number(v, r))
+            check = holds(claim, figure.claim.value, fmt=number_text(role))
             verdict = "yes" if check.ok else "no"
             against = figure.number + (f" (computed: {figure.basis})" if figure.derived else "")
         rows.append(
@@ -228,12 +233,6 @@ def hedge_table(
     return pd.DataFrame(rows, columns=columns)
 
 
-def figure_text_number(value: float, role) -> str:
-    from .figures import number_text
-
-    return number_text(role)(value)
-
-
 def claims_table(data: ReportData, claims: pd.DataFrame, citations: Citations) -> pd.DataFrame:
     """Every claim with its source and the words that state it."""
     rows = []
@@ -242,7 +241,7 @@ def claims_table(data: ReportData, claims: pd.DataFrame, citations: Citations) -
         claim = claim_of(row, data.vocabulary)
         words = figure_text(claim, role, noun=False)
         if row.get("compared_with"):
-            words += f" (compared with {row['compared_with']})"
+            words += f", compared with {row['compared_with']}"
         rows.append(
             {
                 "Line": int(row["line"]),
@@ -289,6 +288,10 @@ def sources_html(citations: Citations) -> Markup:
     return Markup("<ol class='sources'>{}</ol>").format(Markup("").join(items))
 
 
+#: Characters above which a figure cell may wrap ("between 800 and 1,000" does not).
+WRAP_FIGURES_LONGER_THAN = 24
+
+
 def table_html(
     frame: pd.DataFrame,
     *,
@@ -309,12 +312,18 @@ def table_html(
             return "num"
         return "quote" if column in quote_columns else ""
 
-    def cell(kind: str, value: object) -> object:
+    def cell(kind: str, value: ScalarOrNA) -> object:
         if value is None or (not isinstance(value, Markup) and pd.isna(value)):
             return ""
         if kind == "quote" and value:
-            return f"“{value}”"
+            return f"“{value!s}”"
         return value if isinstance(value, Markup) else escape(str(value))
+
+    def cell_css(kind: str, value: object) -> str:
+        """A figure in words ("an increase of 16%, compared with ...") may wrap; a number not."""
+        if kind == "num" and len(str(value)) > WRAP_FIGURES_LONGER_THAN:
+            return "num wrap"
+        return kind
 
     classes = [css(str(column)) for column in frame.columns]
     head = Markup("").join(
@@ -324,7 +333,7 @@ def table_html(
     body = Markup("").join(
         Markup("<tr>{}</tr>").format(
             Markup("").join(
-                Markup("<td class='{}'>{}</td>").format(c, cell(c, value))
+                Markup("<td class='{}'>{}</td>").format(cell_css(c, value), cell(c, value))
                 for c, value in zip(classes, row, strict=True)
             )
         )

@@ -451,6 +451,7 @@ class TrendReport:
             "title": self.title,
             "period": self.period_text,
             "period_wording": "weeks of action",
+            "period_heading": self.period_heading,
             "status": ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no figures",
             "verification": "see Sources",
             "figures": tables.plain(self._table),

@@ -122,6 +122,36 @@ def test_each_input_rebuilds_exactly_the_affected_reports(
     }
 
 
+def test_editing_a_file_a_path_parameter_names_rebuilds_only_that_report(
+    tmp_path, notebooks, dataset
+):
+    """A draft check is rebuilt when the draft is edited, though its parameters (the draft's
+    path) are the same; a report reading another file stays up to date."""
+    source = notebooks / "reads_file.ipynb"
+    nb = nbformat.read(notebooks / "ok.ipynb", as_version=4)
+    nb.cells[1].source = 'draft = ""  # a file the report reads'
+    nb.metadata["sceptre"]["paths"] = ["draft"]
+    nbformat.write(nb, source)
+    first, second = tmp_path / "first.md", tmp_path / "second.md"
+    first.write_text("Officers seized 245 knives.")
+    second.write_text("Officers made 1,002 arrests.")
+    reports = [
+        ReportRequest(str(source), {"draft": str(first)}, ("html",)),
+        ReportRequest(str(source), {"draft": str(second)}, ("html",)),
+    ]
+    manifest = Manifest(tmp_path / "out")
+    jobs = prepare_jobs(reports, dataset)
+    fake_build(manifest, jobs)
+    assert to_build(decide(prepare_jobs(reports, dataset), manifest)) == {}
+
+    first.write_text("Officers seized 246 knives.")
+    assert to_build(decide(prepare_jobs(reports, dataset), manifest)) == {
+        jobs[0].stem: batch.INPUTS["files"]
+    }
+    first.unlink()  # a missing file is a change too; the build then reports it
+    assert set(to_build(decide(prepare_jobs(reports, dataset), manifest))) == {jobs[0].stem}
+
+
 def test_bad_parameters_are_all_reported_before_anything_runs(notebooks, dataset):
     bad = [
         ReportRequest("operation_summary", {"agency": "Nowhere Police"}),

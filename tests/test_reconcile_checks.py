@@ -407,6 +407,9 @@ def test_a_forces_week_against_the_national_week_and_publication_before_the_end(
     )
     week = of_kind(result, "period_vs_national_week").iloc[0]
     assert "3 to 9 March 2021" in week["explanation"] and "1 to 7 March" in week["explanation"]
+    # the claim cited is the force's, on the line the explanation names
+    assert [c.source_id for c in week["claims"]] == ["release"]
+    assert f"(line {week['lines'][0]})" in week["explanation"]
     early = of_kind(result, "published_before_end")
     assert list(early["explanation"].str.contains("published on 8 March 2021")) == [True]
 
@@ -621,3 +624,34 @@ def test_a_tie_between_equal_sources_says_so():
             "arrests",
         )["reason"]
     )
+
+
+def test_the_dates_the_reports_use_are_the_independent_majoritys_then_the_primarys():
+    """Two copies of one release count once: the primary source's dates win the tie, for every
+    week key the clustered claims carry, per agency and over the whole week."""
+    national = {"agency": NATIONAL, "area": "England and Wales"}
+    copied = "Officers made 1,719 arrests during the week of action"
+    eight_days = {"start": "2024-11-10", "end": "2024-11-17", **national}
+    result = run(
+        [
+            claim("arrests", 1719, source="paper", quote=copied, **eight_days),
+            claim("stop_search", 1200, source="paper", quote="1,200 stop searches", **eight_days),
+            claim("arrests", 1719, source="gazette", quote=copied, **eight_days),
+            claim("stop_search", 1200, source="gazette", quote="1,200 stop searches", **eight_days),
+            claim("arrests", 1700, source="npcc", start="2024-11-11", end="2024-11-17", **national),
+        ]
+    )
+    periods = result.periods
+    assert set(periods["agency"]) == {NATIONAL, ""}
+    assert set(periods["week"]) == {pd.Timestamp("2024-11-10"), pd.Timestamp("2024-11-11")}
+    assert (periods["period_start"] == pd.Timestamp("2024-11-11")).all()
+    assert (periods["period_end"] == pd.Timestamp("2024-11-17")).all()
+    # a third, independent source with the eight days makes them the majority
+    result = run(
+        [
+            claim("arrests", 1719, source="paper", **eight_days),
+            claim("arrests", 1719, source="gazette", quote="1,719 people arrested", **eight_days),
+            claim("arrests", 1700, source="npcc", start="2024-11-11", end="2024-11-17", **national),
+        ]
+    )
+    assert (result.periods["period_start"] == pd.Timestamp("2024-11-10")).all()

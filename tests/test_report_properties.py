@@ -199,6 +199,19 @@ def test_the_title_period_is_the_selected_rows_period(grid, data):
         assert report.meta["period"] in shown, f"{report.stem}: title block lacks the period"
 
 
+def test_the_title_period_is_the_one_the_dates_finding_decides(grid, data):
+    """A report never puts its week on dates its own "sources disagree on the dates" finding
+    decided against (the title, the per-day rates and the finding share one rule)."""
+    for report in grid.values():
+        if report.notebook != "operation_summary":
+            continue
+        claims = _week_claims(data, report)
+        agency, weeks = report.parameters["agency"], list(claims["week"].dropna().unique())
+        found = data.findings(report.parameters["operation"], weeks, agency)
+        for decision in found.loc[found["kind"] == "dates_disagree", "decision"]:
+            assert f"use {report.meta['period']} (" in decision, (report.stem, decision)
+
+
 def test_no_chart_compares_a_measure_with_its_own_part(grid, data):
     roles = data.roles
     charts = 0

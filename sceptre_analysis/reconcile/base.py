@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import pandas as pd
 
 from .model import ClaimRef, Context, Finding
 
 __all__ = ["Analysis", "Check", "join_words"]
+
+T = TypeVar("T")
 
 
 def join_words(items: list[str]) -> str:
@@ -68,6 +71,13 @@ class Analysis:
     @cached_property
     def _line_index(self) -> dict[int, object]:
         return dict(zip(self.claims["line"].tolist(), self.claims.index, strict=True))
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """``build()`` once per analysis (a frame several parts of a check read)."""
+        cache: dict[str, T] = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
 
     def record(self, label: object) -> dict[str, object]:
         """One claim (by its index label) as a dictionary."""

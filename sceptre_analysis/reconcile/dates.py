@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -11,8 +12,9 @@ from sceptre_analysis.narrative import spell_small
 
 from .base import Analysis, join_words
 from .model import Finding, month_names, weekday_names
+from .textscan import rows_matching
 
-__all__ = ["RULE", "dates"]
+__all__ = ["PERIOD_RULE", "RULE", "dates", "decided_periods"]
 
 RULE = (
     "A period must match the weekday names and the length a source gives for it, a force's "
@@ -29,6 +31,15 @@ _WEEKDAY_DATE = re.compile(
     rf"|(?P<month2>{_MONTHS})\s+(?P<day2>\d{{1,2}})\b)",
     re.IGNORECASE,
 )
+_ANY_DAY = re.compile(_DAYS, re.IGNORECASE)
+#: Letters every weekday name contains, to skip texts quickly ("" when they share none).
+_DAY_NEEDLE = "day" if all(name.endswith("day") for name in weekday_names()) else ""
+PERIOD_RULE = (
+    "The dates the reports use for a week are the exact dates most independent sources give "
+    "(republished copies count once), a primary source's on a tie, then the earliest; "
+    "month-only dates only when no source gives exact ones."
+)
+
 #: The usual length of an operation's weeks is known from this many weeks with exact dates.
 USUAL_LENGTH_MIN_WEEKS = 3
 
@@ -44,6 +55,58 @@ def dates(a: Analysis) -> list[Finding]:
     )
 
 
+def _vote(periods: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One period per ``keys`` by :data:`PERIOD_RULE` (``votes`` and ``primary`` say why)."""
+    return (
+        periods.groupby([*keys, "period_start", "period_end"], observed=True)
+        .agg(votes=("release", "nunique"), primary=("primary", "any"))
+        .reset_index()
+        .sort_values(
+            ["votes", "primary", "period_start", "period_end"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        .drop_duplicates(keys)
+    )
+
+
+def decided_periods(claims: pd.DataFrame) -> pd.DataFrame:
+    """The dates the reports use (:data:`PERIOD_RULE`), per operation week and agency, and per
+    operation week over every agency (``agency`` empty): the one rule for titles, per-day
+    rates and the dates finding, so a report never contradicts its own findings."""
+    columns = ["operation", "week", "agency", "period_start", "period_end", "period_kind"]
+    dated = claims[
+        claims["period_start"].notna()
+        & claims["period_end"].notna()
+        & claims["period_kind"].isin(["exact", "month"])
+        & (claims["cluster"] >= 0)
+    ]
+    if dated.empty:
+        return pd.DataFrame(columns=columns)
+    dated = dated.assign(agency=dated["agency"].astype(str), exact=dated["period_kind"] == "exact")
+    weeks = dated[["cluster", "operation", "week"]].drop_duplicates()
+    weeks = weeks.assign(operation=weeks["operation"].astype(str))
+    out = []
+    for keys in (["cluster", "agency"], ["cluster"]):
+        voted = _vote(dated, [*keys, "exact"]).sort_values("exact", ascending=False, kind="stable")
+        voted = voted.drop_duplicates(keys)
+        if "agency" not in keys:
+            voted = voted.assign(agency="")
+        voted = voted.assign(period_kind=voted["exact"].map({True: "exact", False: "month"}))
+        out.append(weeks.merge(voted, on="cluster"))
+    return pd.concat(out, ignore_index=True)[columns]
+
+
+def _backing(votes: int, primary: bool) -> str:
+    """ "the dates a primary source gives", "the dates three independent sources give, including
+    a primary source": who backs the dates the reports use."""
+    if votes == 1:
+        return "the dates a primary source gives" if primary else "the dates one source gives"
+    return f"the dates {spell_small(votes)} independent sources give" + (
+        ", including a primary source" if primary else ""
+    )
+
+
 def _period(a: Analysis, start: object, end: object) -> str:
     text = a.ctx.period_text(start, end)
     if pd.notna(start) and pd.notna(end):
@@ -52,7 +115,7 @@ def _period(a: Analysis, start: object, end: object) -> str:
     return text
 
 
-def _place(row: pd.Series) -> dict[str, object]:
+def _place(row: Mapping[str, object]) -> dict[str, object]:
     return {
         "operation": str(row["operation"]),
         "week": row["cluster_week"],
@@ -67,7 +130,7 @@ def _weekdays(a: Analysis) -> list[Finding]:
     names = weekday_names()
     months = month_names()
     for column in ("period_stated", "quote"):
-        texts = c.index[c[column].str.contains(_DAYS, case=False, regex=True)]
+        texts = c.index[rows_matching(c[column].tolist(), _ANY_DAY, needle=_DAY_NEEDLE)]
         seen: set[tuple[str, str]] = set()
         for label in texts:
             row = a.record(label)
@@ -153,8 +216,12 @@ def _lengths(a: Analysis) -> list[Finding]:
     return findings
 
 
-def _periods(c: pd.DataFrame) -> pd.DataFrame:
-    """One row per (cluster, agency, source, period) with exact dates."""
+def _periods(a: Analysis) -> pd.DataFrame:
+    """One row per (cluster, agency, source, period) with exact dates (built once)."""
+    return a.memo("dates.periods", lambda: _exact_periods(a.claims))
+
+
+def _exact_periods(c: pd.DataFrame) -> pd.DataFrame:
     exact = c[(c["period_kind"] == "exact") & c["period_start"].notna() & c["period_end"].notna()]
     exact = exact[
         [
@@ -179,11 +246,21 @@ def _periods(c: pd.DataFrame) -> pd.DataFrame:
 
 
 def _usual_length(a: Analysis) -> list[Finding]:
-    periods = _periods(a.claims)
+    periods = _periods(a)
     if periods.empty:
         return []
     periods = periods.assign(days=(periods["period_end"] - periods["period_start"]).dt.days + 1)
-    per_week = periods.groupby(["operation", "cluster"])["days"].agg(lambda s: s.mode().iloc[0])
+    # each week's most common length (the shortest on a tie)
+    per_week = (
+        periods.groupby(["operation", "cluster", "days"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["n", "days"], ascending=[False, True], kind="stable")
+        .drop_duplicates(["operation", "cluster"])
+        .set_index(["operation", "cluster"])["days"]
+        .sort_index()
+    )
     findings = []
     for operation, lengths in per_week.groupby(level=0):
         if len(lengths) < USUAL_LENGTH_MIN_WEEKS:
@@ -214,30 +291,39 @@ def _usual_length(a: Analysis) -> list[Finding]:
 
 
 def _disagreeing(a: Analysis) -> list[Finding]:
-    periods = _periods(a.claims)
-    counts = periods.groupby(["cluster", "agency"])["period_start"].transform("nunique") + (
-        periods.groupby(["cluster", "agency"])["period_end"].transform("nunique")
-    )
-    findings = []
+    periods = _periods(a)
+    key = ["cluster", "agency"]
+    by = periods.groupby(key, sort=False)
+    counts = by["period_start"].transform("nunique") + by["period_end"].transform("nunique")
+    findings: list[Finding] = []
     flagged = periods[counts > 2]
+    if flagged.empty:
+        return findings
     best_of = (
-        flagged.groupby(["cluster", "agency", "period_start", "period_end"])
-        .agg(votes=("release", "nunique"), primary=("primary", "any"))
-        .reset_index()
-        .sort_values(["votes", "primary", "period_start"], ascending=[False, False, True])
-        .drop_duplicates(["cluster", "agency"])
-        .set_index(["cluster", "agency"])
-        .to_dict("index")
+        _vote(flagged, ["cluster", "agency"]).set_index(["cluster", "agency"]).to_dict("index")
     )
-    for key, rows in flagged.groupby(["cluster", "agency"]):
-        best = best_of[key]
-        said = [
-            f"{r.publisher} (line {int(r.line)}) {_period(a, r.period_start, r.period_end)}"
-            for r in rows.sort_values("line")
-            .drop_duplicates(["source_id", "period_start"])
-            .itertuples()
-        ]
-        row = rows.iloc[0]
+    # each source's dates once per week and agency: in line order for the words, in the
+    # claims' order for the citations
+    distinct = [*key, "source_id", "period_start"]
+    said: dict[tuple, list[str]] = {}
+    in_lines = flagged.sort_values("line", kind="stable").drop_duplicates(distinct)
+    columns = _lists(
+        in_lines, ["cluster", "agency", "publisher", "line", "period_start", "period_end"]
+    )
+    for cluster, agency, publisher, line, start, end in zip(*columns, strict=True):
+        said.setdefault((cluster, agency), []).append(
+            f"{publisher} (line {int(line)}) {_period(a, start, end)}"
+        )
+    cited: dict[tuple, list[object]] = {}
+    first_seen = flagged.drop_duplicates(distinct)
+    for cluster, agency, label in zip(*_lists(first_seen, key), first_seen.index, strict=True):
+        cited.setdefault((cluster, agency), []).append(label)
+    firsts = flagged.drop_duplicates(key).sort_values(key, kind="stable")
+    for row in firsts[["cluster", "agency", "operation", "area", "cluster_week"]].to_dict(
+        "records"
+    ):
+        place = (row["cluster"], row["agency"])
+        best = best_of[place]
         findings.append(
             Finding(
                 kind="dates_disagree",
@@ -245,23 +331,27 @@ def _disagreeing(a: Analysis) -> list[Finding]:
                 severity="conflict",
                 explanation=(
                     f"Sources put the {row['agency']}'s {row['operation']} week on different "
-                    f"dates: {join_words(said)}."
+                    f"dates: {join_words(said[place])}."
                 ),
                 decision=(
                     f"The reports use {_period(a, best['period_start'], best['period_end'])}, "
-                    f"the dates {int(best['votes'])} independent source(s) give"
-                    + (" including a primary source" if best["primary"] else "")
+                    + _backing(int(best["votes"]), bool(best["primary"]))
                     + "; the claims are compared as one week."
                 ),
-                claims=a.refs(rows.drop_duplicates(["source_id", "period_start"])),
+                claims=a.cite(cited[place]),
                 **_place(row),
             )
         )
     return findings
 
 
+def _lists(frame: pd.DataFrame, names: list[str]) -> list[list]:
+    """Columns as plain lists, for loops that write one finding per group."""
+    return [frame[name].tolist() for name in names]
+
+
 def _national_week(a: Analysis) -> list[Finding]:
-    periods = _periods(a.claims)
+    periods = _periods(a)
     if periods.empty:
         return []
     periods = periods.assign(month=periods["period_start"].dt.to_period("M"))
@@ -270,21 +360,19 @@ def _national_week(a: Analysis) -> list[Finding]:
     findings = []
     if national.empty or forces.empty:
         return findings
-    weeks = (
-        national.groupby(["operation", "month", "period_start", "period_end"])
-        .agg(votes=("release", "nunique"), primary=("primary", "any"))
-        .reset_index()
-        .sort_values(["votes", "primary", "period_start"], ascending=[False, False, True])
-        .drop_duplicates(["operation", "month"])
-        .rename(columns={"period_start": "national_start", "period_end": "national_end"})
+    weeks = _vote(national, ["operation", "month"]).rename(
+        columns={"period_start": "national_start", "period_end": "national_end"}
     )
-    joined = forces.merge(weeks, on=["operation", "month"])
+    # the claims' labels kept through the merge, to cite them
+    joined = forces.rename_axis("_label").reset_index().merge(weeks, on=["operation", "month"])
     odd = joined[
         (joined["period_start"] != joined["national_start"])
         | (joined["period_end"] != joined["national_end"])
     ]
-    for _, group in odd.groupby(["agency", "source_id", "period_start", "period_end"]):
-        row = group.iloc[0]
+    # one finding per (agency, source, period): its first claim, in the groups' sorted order
+    key = ["agency", "source_id", "period_start", "period_end"]
+    firsts = odd.drop_duplicates(key).sort_values(key, kind="stable")
+    for row in firsts.to_dict("records"):
         operation = row["operation"]
         best = {"period_start": row["national_start"], "period_end": row["national_end"]}
         findings.append(
@@ -302,7 +390,7 @@ def _national_week(a: Analysis) -> list[Finding]:
                     "The reports keep the force's figures with the national week they "
                     "overlap; check whether the force's dates are its own or a mistake."
                 ),
-                claims=a.refs(group.head(1)),
+                claims=a.cite([row["_label"]]),
                 **_place(row),
             )
         )

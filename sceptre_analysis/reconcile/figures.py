@@ -77,28 +77,29 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
         .nunique()
         .rename("votes")
     )
-    c["votes"] = (
-        pd.MultiIndex.from_frame(c[["group", "value"]]).map(exact_votes.to_dict()).fillna(0)
-    )
-    c["votes"] = np.where(c["exact"] & ~c["lead"], c["votes"], 0).astype(int)
+    votes = exact_votes.reindex(pd.MultiIndex.from_arrays([c["group"], c["value"]]))
+    c["votes"] = np.where(c["exact"] & ~c["lead"], votes.fillna(0).to_numpy(), 0).astype(int)
     c["derived"] = False
-    candidates = _ranked(c)
-    chosen = candidates.drop_duplicates("group")
+    order = _rank_order(c)
+    group = c["group"].to_numpy()
+    ranked_groups = group[order]
+    first = _firsts(ranked_groups)
+    chosen = c.iloc[order[first]]
     derived = _derived(ctx, c, chosen)
     if not derived.empty:
         both = pd.concat([chosen, derived], ignore_index=True)
-        chosen = _ranked(both).drop_duplicates("group")
+        chosen = both.iloc[(best := _rank_order(both))[_firsts(both["group"].to_numpy()[best])]]
     chosen = chosen.set_index("group")
     # a tie: the best claim with another value ranks equal on every rule but the last
     rule = ["misscoped", "primary", "exact", "lead", "votes"]
-    rival = candidates[
-        candidates["value"].to_numpy() != chosen["value"].reindex(candidates["group"]).to_numpy()
-    ].drop_duplicates("group")
+    values = c["value"].to_numpy()[order]
+    other = order[values != chosen["value"].to_numpy()[ranked_groups]]
+    rival = c.iloc[other[_firsts(group[other])]]
     rival = rival.set_index("group")[rule].reindex(chosen.index)
     chosen["tie"] = (rival == chosen[rule]).all(axis=1) & ~chosen["derived"].astype(bool)
-    # Each claim against its figure's choice.
+    # Each claim against its figure's choice (figures are numbered 0, 1, ... in chosen).
     for name in ("lo", "hi", "lo_open", "hi_open", "value", "release", "source_id", "derived"):
-        c["chosen_" + name] = c["group"].map(chosen[name])
+        c["chosen_" + name] = chosen[name].iloc[group].set_axis(c.index)
     c["fits"] = overlaps(
         c["lo"],
         c["hi"],
@@ -120,14 +121,23 @@ def _mark_leads(c: pd.DataFrame) -> None:
     the same source and figure is its lead when it is in the title, or written rounder and
     within :data:`HEADLINE_CLOSENESS` of it.
     """
-    exact = c[c["exact"]].sort_values(
-        ["group", "source_id", "digits", "line"], ascending=[True, True, False, False]
-    )
-    body = exact.drop_duplicates(["group", "source_id"]).set_index(["group", "source_id"])
-    key = pd.MultiIndex.from_frame(c[["group", "source_id"]])
-    c["body_value"] = body["value"].reindex(key).to_numpy()
-    c["body_line"] = body["line"].reindex(key).to_numpy()
-    c["body_digits"] = body["digits"].reindex(key).to_numpy()
+    group = c["group"].to_numpy(dtype="int64")
+    source, sources = pd.factorize(c["source_id"], use_na_sentinel=False)
+    digits = c["digits"].to_numpy(dtype="int64")
+    lines = c["line"].to_numpy(dtype="int64")
+    key = group * max(len(sources), 1) + source
+    exact = np.flatnonzero(c["exact"].to_numpy(dtype=bool))
+    # the body of each (figure, source): most significant digits, then the last line
+    ranked = exact[np.lexsort((-lines[exact], -digits[exact], key[exact]))]
+    bodies = ranked[_firsts(key[ranked])]
+    where = np.searchsorted(key[bodies], key)
+    where = np.minimum(where, max(len(bodies) - 1, 0))
+    found = (key[bodies][where] == key) if len(bodies) else np.zeros(len(c), dtype=bool)
+    body = bodies[where] if len(bodies) else np.zeros(len(c), dtype="int64")
+    c["body_value"] = np.where(found, c["value"].to_numpy(dtype=float)[body], np.nan)
+    for name, values in (("body_line", lines), ("body_digits", digits)):
+        # as a reindex would give them: whole numbers unless some claim has no body
+        c[name] = values[body] if found.all() else np.where(found, values[body], np.nan)
     has_body = c["body_value"].notna() & (c["line"] != c["body_line"])
     rounder = (c["digits"] < c["body_digits"]) & (
         (c["value"] - c["body_value"]).abs() <= HEADLINE_CLOSENESS * c["body_value"].abs()
@@ -135,17 +145,28 @@ def _mark_leads(c: pd.DataFrame) -> None:
     c["lead"] = has_body & (c["value"] != c["body_value"]) & (c["headline"] | rounder)
 
 
-def _ranked(c: pd.DataFrame) -> pd.DataFrame:
-    """Claims sorted best first within each figure (see the module's rules)."""
-    return (
-        c.assign(_newest=c["published"].fillna(pd.Timestamp.min))
-        .sort_values(
-            ["group", "misscoped", "primary", "exact", "lead", "votes", "_newest", "line"],
-            ascending=[True, True, False, False, True, False, False, True],
-            kind="stable",
-        )
-        .drop(columns="_newest")
-    )
+def _rank_order(c: pd.DataFrame) -> np.ndarray:
+    """Positions of the claims sorted best first within each figure (see the module's rules):
+    by figure, not misscoped, primary, exact, not a lead, votes, newest, then line; stable."""
+    newest = c["published"].fillna(pd.Timestamp.min).to_numpy(dtype="datetime64[ns]")
+    keys = [
+        c["line"].to_numpy(),
+        -newest.view("int64"),
+        -c["votes"].to_numpy(dtype="int64"),
+        c["lead"].to_numpy(dtype=bool),
+        ~c["exact"].to_numpy(dtype=bool),
+        ~c["primary"].to_numpy(dtype=bool),
+        c["misscoped"].to_numpy(dtype=bool),
+        c["group"].to_numpy(),
+    ]
+    return np.lexsort(keys)
+
+
+def _firsts(sorted_groups: np.ndarray) -> np.ndarray:
+    """Where each run of equal groups starts, in a sorted array of groups."""
+    first = np.ones(len(sorted_groups), dtype=bool)
+    first[1:] = sorted_groups[1:] != sorted_groups[:-1]
+    return first
 
 
 def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
@@ -159,7 +180,7 @@ def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     stated = exact[exact["measure"].isin(list(ctx.decompositions))]
     stated_keys = set(
         zip(
-            stated["cluster"], stated["agency"], stated["area_key"], stated["measure"], strict=False
+            *(stated[n].tolist() for n in ("cluster", "agency", "area_key", "measure")), strict=True
         )
     )
     frames = []
@@ -169,7 +190,7 @@ def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
             if stated_keys:
                 needed = [
                     (k, a, r, total) not in stated_keys
-                    for k, a, r in zip(got["cluster"], got["agency"], got["area_key"], strict=True)
+                    for k, a, r in zip(*(got[n].tolist() for n in place), strict=True)
                 ]
                 got = got[needed]
             if got.empty:
@@ -229,10 +250,6 @@ def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
 
 def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
     """One row per figure: the choice, the claims, and the reason in words."""
-    c = c.assign(
-        _cited=c["figure"] + " (" + c["publisher"] + ", line " + c["line"].astype(str) + ")"
-    )
-    c = c.sort_values("line", kind="stable")
     by = c.groupby("group", sort=True)
     agg = by.agg(
         claims=("figure", "size"),
@@ -240,12 +257,26 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
         n_releases=("release", "nunique"),
         misscoped=("misscoped", "all"),
     )
-    # one list and one string per figure, from the positions of its claims (no per-group frames)
-    positions = by.indices
+    # one list and one string per figure: the claims sorted by figure, then line (stable), and
+    # cut where the figure changes (no per-group frames)
     lines = c["line"].to_numpy()
-    cited = c["_cited"].to_numpy(dtype=object)
-    agg["lines"] = pd.Series({g: lines[i].tolist() for g, i in positions.items()})
-    agg["claims"] = pd.Series({g: "; ".join(cited[i]) for g, i in positions.items()})
+    group = c["group"].to_numpy()
+    order = np.lexsort((lines, group))
+    starts = np.flatnonzero(_firsts(group[order]))
+    bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True))
+    in_order = lines[order].tolist()
+    cited = [
+        f"{f} ({p}, line {n})"
+        for f, p, n in zip(
+            c["figure"].to_numpy(dtype=object)[order].tolist(),
+            c["publisher"].to_numpy(dtype=object)[order].tolist(),
+            in_order,
+            strict=True,
+        )
+    ]
+    figure_ids = group[order][starts]
+    agg["lines"] = pd.Series([in_order[a:b] for a, b in bounds], index=figure_ids)
+    agg["claims"] = pd.Series(["; ".join(cited[a:b]) for a, b in bounds], index=figure_ids)
     agreeing = (
         c[c["fits"] & (c["release"] != c["chosen_release"])].groupby("group")["release"].nunique()
     )
@@ -289,13 +320,15 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
         + f["figure"]
         + ".",
     )
-    held = (
-        c[c["fits"] & ~c["exact"]]
-        .drop_duplicates(["group", "figure"])
-        .groupby("group")["figure"]
-        .agg(lambda s: "; ".join(f"“{x}”" for x in s))
-    )
-    held = held.reindex(f.index)
+    hedged = c[c["fits"] & ~c["exact"]]
+    hedged = hedged.iloc[np.argsort(hedged["line"].to_numpy(), kind="stable")]
+    hedged = hedged.drop_duplicates(["group", "figure"])  # in line order
+    quoted: dict[int, list[str]] = {}
+    for g, text in zip(hedged["group"].tolist(), hedged["figure"].tolist(), strict=True):
+        quoted.setdefault(g, []).append(f"“{text}”")
+    held = pd.Series(
+        {g: "; ".join(texts) for g, texts in sorted(quoted.items())}, dtype=object
+    ).reindex(f.index)
     computed = f["derived"] & held.notna()
     f.loc[computed, "explanation"] = (
         "No source states it exactly: computed from "

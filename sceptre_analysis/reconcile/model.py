@@ -44,6 +44,7 @@ COPY_MIN_SHARED = 2
 COPY_MIN_SHARE = 0.5
 
 _NON_WORD = re.compile(r"[^0-9a-z£%]+")
+_NON_WORD_OR_NUL = re.compile(r"[^0-9a-z£%\x00]+")
 
 
 @dataclass(frozen=True)
@@ -239,9 +240,23 @@ class Context:
         return set(self.measures.index)
 
     def label(self, measure: str) -> str:
-        if measure in self.measures.index:
-            return str(self.measures.at[measure, "label"] or measure)
-        return measure
+        return self._labels.get(measure, measure)
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return {
+            str(m): str(label or m)
+            for m, label in zip(self.measures.index, self.measures["label"].tolist(), strict=True)
+        }
+
+    @cached_property
+    def _units(self) -> dict[str, str]:
+        if "unit" not in self.measures.columns:
+            return {}
+        return {
+            str(m): str(unit)
+            for m, unit in zip(self.measures.index, self.measures["unit"].tolist(), strict=True)
+        }
 
     def unit_text(self, value: float, unit: str) -> str:
         """1940 in GBP -> "£1,940"; 14 in percent -> "14%"."""
@@ -253,7 +268,7 @@ class Context:
 
     def figure(self, value: float, measure: str, qualifier: str = "") -> str:
         """A figure in words: "more than 240 weapons", "£1,940 in cash"."""
-        unit = str(self.measures.at[measure, "unit"]) if measure in self.measures.index else ""
+        unit = self._units.get(measure, "")
         return _figure_text(qualifier, self.unit_text(value, unit), self._noun(measure, value))
 
     def _noun(self, measure: str, value: float) -> str:
@@ -351,8 +366,18 @@ def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def norm_text(series: pd.Series) -> pd.Series:
-    """Quotes compared word for word: case, punctuation and spacing do not matter."""
-    return series.str.lower().str.replace(_NON_WORD, " ", regex=True).str.strip()
+    """Quotes compared word for word: case, punctuation and spacing do not matter.
+
+    Each distinct text is worked once, all of them in one string (joined by NUL, which no
+    step changes or crosses), unless a text holds a NUL itself."""
+    codes, unique = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    texts = [str(t) for t in unique]
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != max(len(texts) - 1, 0) or series.isna().any():
+        return series.str.lower().str.replace(_NON_WORD, " ", regex=True).str.strip()
+    words = _NON_WORD_OR_NUL.sub(" ", joined.lower()).split("\x00")
+    done = np.array([w.strip() for w in words], dtype=object)
+    return pd.Series(done[codes], index=series.index, dtype=series.dtype)
 
 
 def prepare(dataset: object, vocabulary: Vocabulary | None = None) -> Context:
@@ -426,36 +451,53 @@ def _claims(
     title = dict(zip(titles.index, titles, strict=True))
     c["qnorm"] = norm_text(c["quote"])
     with_title = {sid for sid, text in title.items() if text.strip()}
-    c["headline"] = [
-        sid in with_title and bool(q) and f" {q} " in title[sid]
-        for q, sid in zip(c["qnorm"].tolist(), c["source_id"].tolist(), strict=True)
-    ]
+    c["headline"] = (
+        [
+            sid in with_title and bool(q) and f" {q} " in title[sid]
+            for q, sid in zip(c["qnorm"].tolist(), c["source_id"].tolist(), strict=True)
+        ]
+        if with_title
+        else False
+    )
     agencies = vocabulary.agencies
     c["akind"] = c["agency"].map({a: v.kind for a, v in agencies.items()}).fillna("force")
     c["agency_area"] = c["agency"].map({a: v.area for a, v in agencies.items()}).fillna("")
     c["is_result"] = c["context"].eq("") & c["operation"].ne("")
     # The figure as the source words it, for explanations.
-    nouns = _nouns(measures, vocabulary)
-    singular = c["measure"].map({m: n[0] for m, n in nouns.items()}).fillna("")
-    plural = c["measure"].map({m: n[1] for m, n in nouns.items()}).fillna("")
-    noun = np.where(c["value"].eq(1), singular, plural)
-    units = vocabulary.units
-    prefix = c["unit"].map({u: v.prefix for u, v in units.items()}).fillna("")
-    suffix = c["unit"].map({u: v.suffix for u, v in units.items()}).fillna("")
-    values = pd.Series(c["value"].unique())
-    text_of = dict(zip(values, values.map(_number), strict=True))
-    number = prefix + c["value"].map(text_of).fillna("?") + suffix
-    high = (prefix + c["value_high"].map(_number) + suffix).fillna("")
-    templates = {q: _template(q, vocabulary) for q in c["qualifier"].unique()}
-    c["phrase"] = c["qualifier"].map({q: t[1] for q, t in templates.items()})
-    template = c["qualifier"].map({q: t[0] for q, t in templates.items()})
-    text = [
-        t.replace("\x00", n).replace("\x01", h)
-        for t, n, h in zip(template.tolist(), number.tolist(), high.tolist(), strict=True)
-    ]
-    noun = pd.Series(noun, index=c.index)
-    c["figure"] = (pd.Series(text, index=c.index) + " " + noun).str.strip()
+    c["phrase"], c["figure"] = _figure_columns(c, measures, vocabulary)
     return c
+
+
+def _figure_columns(
+    c: pd.DataFrame, measures: pd.DataFrame, vocabulary: Vocabulary
+) -> tuple[pd.Series, pd.Series]:
+    """The hedge phrase and the figure in words ("more than 240 weapons") of every claim,
+    written once per distinct (qualifier, unit, measure, value, high value)."""
+    names = ["qualifier", "unit", "measure", "value", "value_high"]
+    key = c[names]
+    codes = key.groupby(names, sort=False, dropna=False).ngroup().to_numpy()
+    distinct = key.drop_duplicates()
+    nouns = _nouns(measures, vocabulary)
+    units = vocabulary.units
+    templates = {q: _template(q, vocabulary) for q in distinct["qualifier"].unique()}
+    phrases, figures = [], []
+    for qualifier, unit, measure, value, high in zip(
+        *(distinct[n].tolist() for n in names), strict=True
+    ):
+        info = units.get(unit)
+        prefix, suffix = (info.prefix, info.suffix) if info is not None else ("", "")
+        singular, plural = nouns.get(measure, ("", ""))
+        template, phrase = templates[qualifier]
+        text = template.replace("\x00", prefix + _number(value) + suffix).replace(
+            "\x01", prefix + _number(high) + suffix
+        )
+        phrases.append(phrase)
+        figures.append(f"{text} {singular if value == 1 else plural}".strip())
+    dtype = c["measure"].dtype
+    return (
+        pd.Series(np.array(phrases, dtype=object)[codes], index=c.index, dtype=dtype),
+        pd.Series(np.array(figures, dtype=object)[codes], index=c.index, dtype=dtype),
+    )
 
 
 def _template(qualifier: str, vocabulary: Vocabulary) -> tuple[str, str]:
@@ -556,7 +598,9 @@ def _scope(c: pd.DataFrame, vocabulary: Vocabulary, wording: tuple[Wording, ...]
             or (akind == "national" and (folded in national or stripped in national))
         )
         keys[(agency, area)] = "" if whole else area
-    c["area_key"] = [keys[(a, r)] for a, r in zip(c["agency"], c["area"], strict=True)]
+    c["area_key"] = [
+        keys[(a, r)] for a, r in zip(c["agency"].tolist(), c["area"].tolist(), strict=True)
+    ]
     c["scope_rank"] = np.where(c["area_key"].ne(""), 0, np.where(c["akind"].eq("national"), 2, 1))
     return c
 
@@ -679,7 +723,7 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
             keep, drop = (a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)
             parent[drop] = keep
     if parent:
-        c["release"] = c["source_id"].map(lambda s: root(s))
+        c["release"] = c["source_id"].map({s: root(s) for s in c["source_id"].unique()})
     return c
 
 

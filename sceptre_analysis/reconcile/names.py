@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 
+import numpy as np
 import pandas as pd
 
 from sceptre_analysis.vocab import fold
 
 from .base import Analysis
 from .model import Finding
+from .textscan import rows_matching
 
 __all__ = ["CLOSE", "RULE", "operation_names"]
 
@@ -22,6 +24,7 @@ RULE = (
     "a probable variant, and another operation name in a quote is noted."
 )
 _MENTION = re.compile(r"\b(?:Operation|Op\.?)\s+([A-Z][A-Za-z\-]*[A-Za-z])")
+_ANY_MENTION = re.compile(r"\bOp(?:eration|\.)?\s+[A-Z]")
 _PREFIX = re.compile(r"^(?:operation|op\.?)\s+")
 
 
@@ -37,20 +40,30 @@ def operation_names(a: Analysis) -> list[Finding]:
     claims = a.ctx.claims
     findings = []
     # 1. operation cells not in the vocabulary
-    unknown = claims[claims["operation"].ne("") & claims["is_result"]]
-    unknown = unknown[[op not in names for op in unknown["operation"]]]
-    for operation, rows in unknown.groupby("operation"):
-        findings.append(_finding(a, operation, rows, cores, "operation column"))
+    operations = claims["operation"]
+    known = {op: op == "" or op in names for op in operations.unique()}
+    unknown = claims["is_result"].to_numpy() & ~operations.map(known).to_numpy(dtype=bool)
+    if unknown.any():
+        for operation, rows in claims[unknown].groupby("operation"):
+            findings.append(_finding(a, operation, rows, cores, "operation column"))
     # 2. names written in quotes, notes and stated periods
-    texts = claims["quote"] + " \n " + claims["note"] + " \n " + claims["period_stated"]
-    has = texts.str.contains(r"\bOp(?:eration|\.)?\s+[A-Z]", regex=True)
+    texts = [
+        f"{q} \n {n} \n {p}"
+        for q, n, p in zip(
+            claims["quote"].tolist(),
+            claims["note"].tolist(),
+            claims["period_stated"].tolist(),
+            strict=True,
+        )
+    ]
+    has = rows_matching(texts, _ANY_MENTION)
     seen: set[str] = set()
-    for _index, text in texts[has].items():
-        for match in _MENTION.finditer(text):
+    for position in np.flatnonzero(has):
+        for match in _MENTION.finditer(texts[position]):
             mention = match.group(0)
             if mention in names or _core(mention) in cores or fold(mention) in seen:
                 continue
-            rows = claims[texts.str.contains(re.escape(mention), regex=True)]
+            rows = claims[rows_matching(texts, re.compile(re.escape(mention)))]
             seen.add(fold(mention))
             findings.append(_finding(a, mention, rows, cores, "quote"))
     return findings

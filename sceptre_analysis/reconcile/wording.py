@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .base import Analysis, join_words
-from .model import Finding
+from .model import Context, Finding
+from .textscan import phrase_matches
 
 __all__ = ["MOSTLY", "RULE", "wording"]
 
@@ -21,22 +23,14 @@ RULE = (
 )
 
 
-def _matcher(phrases: list[str]) -> re.Pattern[str] | None:
-    if not phrases:
-        return None
-    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![0-9a-z])(?:{alternatives})(?![0-9a-z])")
-
-
-def _named(quotes: pd.Series, rows: list, known: set[str]) -> pd.Series:
-    """For each quote, the set of measures its words name (phrases of one kind)."""
+def _named(quotes: list[str], rows: list, known: set[str]) -> list[frozenset[str]]:
+    """For each (lower-case) quote, the set of measures its words name (phrases of one kind)."""
     by_phrase = {w.phrase: w.measure for w in rows if w.measure in known}
-    pattern = _matcher(list(by_phrase))
-    if pattern is None:
-        return pd.Series([frozenset()] * len(quotes), index=quotes.index)
-    unique = pd.Series(quotes.unique())
-    found = {q: frozenset(by_phrase[m] for m in pattern.findall(q)) for q in unique}
-    return quotes.map(found)
+    named: list[set[str]] = [set() for _ in quotes]
+    for row, phrase in phrase_matches(quotes, list(by_phrase)):
+        named[row].add(by_phrase[phrase])
+    empty: frozenset[str] = frozenset()
+    return [frozenset(n) if n else empty for n in named]
 
 
 def _phrases(rows: list, quote: str, measures: set[str]) -> list[str]:
@@ -53,42 +47,62 @@ def wording(a: Analysis) -> list[Finding]:
     known = ctx.measure_names
     routes = [w for w in ctx.wording if w.kind == "route"]
     objects = [w for w in ctx.wording if w.kind == "object"]
-    c = a.claims[~a.claims["misscoped"]]
-    quotes = c["quote"].str.lower()
-    route_named = _named(quotes, routes, known)
-    object_named = _named(quotes, objects, known)
+    claims = a.claims
+    keep = ~claims["misscoped"].to_numpy(dtype=bool)
+    # each distinct quote is searched once, lower-cased
+    codes, unique = pd.factorize(claims["quote"].to_numpy(dtype=object)[keep])
+    lowered = [str(q).lower() for q in unique]
+    route_named = _named(lowered, routes, known)
+    object_named = _named(lowered, objects, known)
     route_measures = {w.measure for w in routes if w.measure in known}
-    chosen = (
-        a.figures.set_index(["week", "agency", "area_key", "measure"])["chosen"]
-        if not a.figures.empty
-        else pd.Series(dtype=float)
+    # what the words can say depends only on (measure, routes named, objects named): decide
+    # it once per combination, and write messages only for the claims that can have one
+    measures = claims["measure"].to_numpy(dtype=object)[keep]
+    named_id: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+    pair_of_quote = np.array(
+        [
+            named_id.setdefault((r, o), len(named_id))
+            for r, o in zip(route_named, object_named, strict=True)
+        ],
+        dtype=np.int64,
     )
-    chosen = chosen[~chosen.index.duplicated()].to_dict()
-    # only quotes whose words name a measure other than their own are looked at
-    odd = [
-        (bool(r) and m not in r) or (bool(o) and m not in o)
-        for r, o, m in zip(route_named, object_named, c["measure"], strict=True)
-    ]
-    findings = []
+    pairs = list(named_id)
+    measure_codes, measure_names = pd.factorize(measures)
+    combos, inverse = np.unique(
+        pair_of_quote[codes] * max(len(measure_names), 1) + measure_codes, return_inverse=True
+    )
+    todo = np.zeros(len(combos), dtype=bool)
+    for i, combo in enumerate(combos.tolist()):
+        pair, m = divmod(combo, max(len(measure_names), 1))
+        todo[i] = _may_say(ctx, str(measure_names[m]), *pairs[pair], route_measures)
+    rows = np.flatnonzero(todo[inverse])
+    if not len(rows):
+        return []
     fields = ["measure", "cluster_week", "agency", "area_key", "group", "publisher", "line"]
-    picked = c.loc[odd, fields]
-    for index, *values in zip(picked.index, *(picked[f].tolist() for f in fields), strict=True):
+    picked = claims.iloc[np.flatnonzero(keep)[rows]]
+    findings = []
+    chosen: dict[tuple, float] | None = None
+    for position, index, *values in zip(
+        rows.tolist(), picked.index, *(picked[f].tolist() for f in fields), strict=True
+    ):
         row = dict(zip(fields, values, strict=True))
         measure = row["measure"]
-        named_routes = route_named.at[index]
-        named_objects = object_named.at[index]
-        if not named_routes and not named_objects:
-            continue
+        code = int(codes[position])
+        named_routes = route_named[code]
+        named_objects = object_named[code]
+        quote = lowered[code]
         problems = []
         inside = ctx.within(measure)
         if named_routes and measure not in named_routes:
-            words = _Words(routes, quotes.at[index], set(named_routes))
+            words = _Words(routes, quote, set(named_routes))
             if measure in route_measures:
                 problems.append(
                     f"the quote says {words}, but the figure is counted as "
                     f"{ctx.label(measure).lower()}"
                 )
             elif named_routes <= inside:
+                if chosen is None:
+                    chosen = _chosen(a)
                 place = (row["cluster_week"], row["agency"], row["area_key"])
                 total = chosen.get((*place, measure))
                 named_total = sum(
@@ -120,14 +134,8 @@ def wording(a: Analysis) -> list[Finding]:
                                 + f" of the {ctx.figure(float(total), measure)} came other ways"
                             )
                             break
-        if (
-            named_objects
-            and measure not in named_objects
-            and not any(measure in ctx.within(o) for o in named_objects)
-        ) and named_objects <= inside:
-            words = join_words(
-                [f"“{p}”" for p in _phrases(objects, quotes.at[index], set(named_objects))]
-            )
+        if _object_problem(ctx, measure, named_objects):
+            words = join_words([f"“{p}”" for p in _phrases(objects, quote, set(named_objects))])
             problems.append(
                 f"the quote says {words}, but {ctx.label(measure).lower()} also counts "
                 + join_words(
@@ -154,6 +162,46 @@ def wording(a: Analysis) -> list[Finding]:
             )
         )
     return findings
+
+
+def _chosen(a: Analysis) -> dict[tuple, float]:
+    """Each figure's chosen value by (week, agency, area_key, measure); the first one wins."""
+    f = a.figures
+    if f.empty:
+        return {}
+    keys = zip(*(f[n].tolist() for n in ("week", "agency", "area_key", "measure")), strict=True)
+    out: dict[tuple, float] = {}
+    for key, value in zip(keys, f["chosen"].tolist(), strict=True):
+        out.setdefault(key, value)
+    return out
+
+
+def _may_say(
+    ctx: Context,
+    measure: str,
+    named_routes: frozenset[str],
+    named_objects: frozenset[str],
+    route_measures: set[str],
+) -> bool:
+    """Whether a quote naming these routes and objects can get a finding for this measure."""
+    if not (named_routes and measure not in named_routes) and not (
+        named_objects and measure not in named_objects
+    ):
+        return False
+    route = bool(named_routes) and measure not in named_routes
+    if route and (measure in route_measures or named_routes <= ctx.within(measure)):
+        return True
+    return _object_problem(ctx, measure, named_objects)
+
+
+def _object_problem(ctx: Context, measure: str, named_objects: frozenset[str]) -> bool:
+    """An object word for a count that includes more than the object (knives vs weapons)."""
+    return (
+        bool(named_objects)
+        and measure not in named_objects
+        and not any(measure in ctx.within(o) for o in named_objects)
+        and named_objects <= ctx.within(measure)
+    )
 
 
 class _Words:
