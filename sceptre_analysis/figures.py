@@ -196,7 +196,7 @@ def _index(data: ReportData) -> dict[tuple[str, pd.Timestamp], dict[str, _Agency
     """
     index: dict[tuple[str, pd.Timestamp], dict[str, _AgencyWeek]] = {}
 
-    def slot(operation: str, week: object, agency: str) -> _AgencyWeek:
+    def slot(operation: str, week: pd.Timestamp, agency: str) -> _AgencyWeek:
         weeks = index.setdefault((operation, pd.Timestamp(week)), {})
         return weeks.setdefault(agency, _AgencyWeek())
 
@@ -432,6 +432,7 @@ def selected_period(rows: pd.DataFrame | Iterable[dict]) -> Period:
 
     Exact periods win over month-only ones; undated rows give none.
     """
+    triples: Iterable[tuple[Any, Any, Any]]
     if isinstance(rows, pd.DataFrame):
         triples = zip(rows["period_kind"], rows["period_start"], rows["period_end"], strict=True)
     else:
