@@ -397,7 +397,9 @@ def _reasons(ctx: Context, f: pd.DataFrame) -> pd.Series:
     )
     against = np.where(
         f["disagreeing"] > 0,
-        "; preferred over " + f["disagreeing"].astype(str) + " disagreeing source(s)",
+        "; preferred over "
+        + f["disagreeing"].astype(str)
+        + np.where(f["disagreeing"] == 1, " disagreeing source", " disagreeing sources"),
         "",
     )
     tie = np.where(
