@@ -87,9 +87,24 @@ def status_cell(figure: Figure, *, link: bool = True) -> Markup:
     return Markup("<span class='status {}'>{}</span>").format(css, figure.status)
 
 
+def _significant(value: float) -> int:
+    """Significant figures a source gave: 10,000 has one, 1,926 four, 0 none."""
+    digits = str(int(abs(value))).rstrip("0") if value and float(value).is_integer() else ""
+    return len(digits) if digits else len(f"{abs(value):g}".replace(".", "").lstrip("0"))
+
+
+def _step(stated: float, rate: float) -> int:
+    """The rounding step of a hedged rate: no more precise than the stated figure (at least two
+    significant figures), so "around 10,000" over seven days is "around 1,400", not 1,429."""
+    keep = max(2, _significant(stated))
+    digits = len(str(int(abs(rate)))) if rate >= 1 else 1
+    return max(1, 10 ** (digits - keep))
+
+
 def per_day_text(figure: Figure) -> str:
-    """ "143" arrests a day, or "more than 142" for a hedged figure; blank where a per-day rate
-    means nothing (``per_day`` is not yes) or the period is not known to the day."""
+    """ "143" arrests a day, or "more than 1,400" for a hedged figure (rounded no finer than the
+    source's own figure); blank where a per-day rate means nothing (``per_day`` is not yes) or
+    the period is not known to the day."""
     days = figure.period.days
     claim = figure.claim
     if not figure.role.per_day or not days or claim.is_change or figure.doubtful_scope:
@@ -97,18 +112,24 @@ def per_day_text(figure: Figure) -> str:
     import math
 
     rate = claim.value / days
+    step = _step(claim.value, rate)
     match claim.meaning:
         case "exact":
             return format_number(round(rate)) if rate.is_integer() else f"about {round(rate):,}"
         case "more" | "at_least":
-            return f"{claim.phrase} {math.floor(rate):,}"
+            return f"{claim.phrase} {math.floor(rate / step) * step:,}"
         case "less" | "at_most":
-            return f"{claim.phrase} {math.ceil(rate):,}"
+            return f"{claim.phrase} {math.ceil(rate / step) * step:,}"
         case "range":
             assert claim.high is not None
-            return f"between {math.floor(rate):,} and {math.ceil(claim.high / days):,}"
+            high = claim.high / days
+            low_step, high_step = step, _step(claim.high, high)
+            return (
+                f"between {math.floor(rate / low_step) * low_step:,} and "
+                f"{math.ceil(high / high_step) * high_step:,}"
+            )
         case _:
-            return f"{claim.phrase or 'about'} {round(rate):,}"
+            return f"{claim.phrase or 'about'} {round(rate / step) * step:,}"
 
 
 def _measure_cell(label: str, depth: int, parent_complete: bool) -> Markup | str:
