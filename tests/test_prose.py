@@ -138,3 +138,29 @@ def test_a_label_is_lowercased_in_a_sentence_unless_it_is_a_name():
     assert _lower("Knives seized by officers") == "knives seized by officers"
     assert _lower("Border Force referrals") == "Border Force referrals"
     assert _lower("NPCC forces") == "NPCC forces"
+
+
+def test_every_breakdown_the_trend_states_is_drawn_in_its_weeks_bar(tmp_path):
+    """A week whose only subset is not the one most weeks give still draws it (the prose
+    states it; the chart must not show that week as "no breakdown given")."""
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "measures.csv").open("a", encoding="utf-8") as measures:
+        measures.write(
+            "arrests_stop_search,Arrests from stop and search,arrest from stop and search,"
+            "arrests from stop and search,count,enforcement,,arrests,yes,Arrests after a search.\n"
+        )
+    with (folder / "tallies.csv").open("a", encoding="utf-8") as tallies:
+        tallies.write(
+            "Operation Sceptre,2022-05-16,2022-05-22,National (all forces),England and Wales,"
+            "arrests_stop_search,300,,npcc-2022,300 arrests from stop and search\n"
+        )
+    data = report_data(load_dataset(folder, documents=None))
+    trend = summary.trend_report(data, operation=OP, agency=NATIONAL)
+    arrests = next(c for c in trend.charts if c.bars == ["arrests"])
+    may = next(piece for piece in arrests.alt.split("; ") if piece.startswith("May 2022"))
+    assert "Arrests from stop and search 300" in may
+    nov = next(piece for piece in arrests.alt.split("; ") if piece.startswith("Nov 2021"))
+    assert "Knife-related arrests 773" in nov and "stop and search" not in nov
