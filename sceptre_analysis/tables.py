@@ -293,20 +293,27 @@ def sources_html(citations: Citations) -> Markup:
         )
         url = str(record.get("url") or "")
         link = Markup(" <a href='{0}'>{0}</a>").format(url) if url else ""
+        note = record.get("note")
+        noted = f"; {note.strip()}" if isinstance(note, str) and note.strip() else ""
         items.append(
             Markup(
-                "<li id='{anchor}'><strong>{cite}</strong> ({kind}; {checked}; id "
+                "<li id='{anchor}'><strong>{cite}</strong> ({kind}{noted}; {checked}; id "
                 "<code>{sid}</code>){link}</li>"
             ).format(
                 anchor=source_anchor(source_id),
                 cite=cite(record),
                 kind=kind,
+                noted=noted,
                 checked=checked,
                 sid=source_id,
                 link=link,
             )
         )
-    return Markup("<ol class='sources'>{}</ol>").format(Markup("").join(items))
+    return Markup(
+        "<ol class='sources'>{}</ol><p class='sources-note'>A “line” after a source is the row "
+        "of the data file <code>tallies.csv</code> that records the figure with the source's "
+        "words.</p>"
+    ).format(Markup("").join(items))
 
 
 #: Characters above which a figure cell may wrap ("between 800 and 1,000" does not).

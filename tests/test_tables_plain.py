@@ -70,3 +70,23 @@ def test_a_hedged_rate_is_no_more_precise_than_the_figure(value, meaning, phrase
     week = Period(pd.Timestamp("2021-11-15"), pd.Timestamp("2021-11-21"))
     claim = Claim(value, meaning, phrase=phrase, high=high)
     assert per_day_text(dataclasses.replace(figure, claim=claim, period=week)) == expected
+
+
+def test_the_sources_list_shows_a_sources_note_and_says_what_a_line_is():
+    import dataclasses
+
+    from bs4 import BeautifulSoup
+
+    from sceptre_analysis.figures import Citations, report_data
+    from sceptre_analysis.load import load_dataset
+    from sceptre_analysis.tables import sources_html
+
+    data = report_data(load_dataset(FIXTURE, documents=None))
+    source_id = str(data.sources["source_id"].iloc[0])
+    noted = data.sources.assign(note="title taken from the web address <b>")
+    data = dataclasses.replace(data, sources=noted, _reconciled={})
+    citations = Citations(data)
+    citations.add(source_id)
+    soup = BeautifulSoup(str(sources_html(citations)), "html.parser")
+    assert "title taken from the web address <b>" in soup.select_one("ol.sources li").get_text()
+    assert "tallies.csv" in soup.select_one("p.sources-note").get_text()
