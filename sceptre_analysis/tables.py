@@ -278,6 +278,18 @@ def claims_table(data: ReportData, claims: pd.DataFrame, citations: Citations) -
     return pd.DataFrame(rows, columns=columns)
 
 
+def verification_text(data: ReportData, source_ids: list[str]) -> str:
+    """ "verified", "partly verified (2 of 5 sources)" or "not verified": how many of a
+    report's sources had their quotes checked against a saved document."""
+    sources = data.sources.set_index("source_id")
+    flags = [bool(sources.loc[s, "verified"]) for s in source_ids if s in sources.index]
+    if flags and all(flags):
+        return "verified"
+    if any(flags):
+        return f"partly verified ({sum(flags)} of {len(flags)} sources)"
+    return "not verified"
+
+
 def sources_html(citations: Citations) -> Markup:
     """The Sources list: exactly the sources the report cited, each with its checking state."""
     if not citations.cited:

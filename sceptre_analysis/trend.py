@@ -454,7 +454,9 @@ class TrendReport:
             "period_wording": "weeks of action",
             "period_heading": self.period_heading,
             "status": ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no figures",
-            "verification": "see Sources",
+            "verification": tables.verification_text(
+                self.data, list(dict.fromkeys(f.source_id for f in figures))
+            ),
             "figures": tables.plain(self._table),
             "charts": [c.meta() for c in self.charts],
         }

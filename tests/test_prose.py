@@ -164,3 +164,16 @@ def test_every_breakdown_the_trend_states_is_drawn_in_its_weeks_bar(tmp_path):
     assert "Arrests from stop and search 300" in may
     nov = next(piece for piece in arrests.alt.split("; ") if piece.startswith("Nov 2021"))
     assert "Knife-related arrests 773" in nov and "stop and search" not in nov
+
+
+def test_a_trend_states_how_many_of_its_sources_were_checked(data):
+    """The landing page shows the same verification words for every kind of report."""
+    import dataclasses
+
+    trend = summary.trend_report(data, operation=OP, agency=NATIONAL)
+    assert trend.meta()["verification"] == "not verified"  # the fixture has no documents
+    checked = data.sources.assign(verified=True)
+    data = dataclasses.replace(data, sources=checked, _reconciled={})
+    assert summary.trend_report(data, operation=OP, agency=NATIONAL).meta()["verification"] == (
+        "verified"
+    )
