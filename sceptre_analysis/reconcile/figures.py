@@ -376,34 +376,35 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
 
 def _reasons(ctx: Context, f: pd.DataFrame) -> pd.Series:
     """Why this claim was chosen, in the order of the rules that decided it."""
-    who = np.where(
-        f["derived"],
-        "Computed from "
-        + f["basis"]
-        + " (lines "
-        + f["chosen_lines"].map(lambda x: ", ".join(map(str, x)))
-        + ")",
-        np.where(
-            f["primary"],
-            "A primary source (" + f["publisher"] + ")",
-            "Press coverage only (" + f["publisher"] + ", secondary)",
-        ),
+    columns = zip(
+        f["derived"].tolist(),
+        f["basis"].tolist(),
+        f["chosen_lines"].tolist(),
+        f["primary"].tolist(),
+        f["publisher"].tolist(),
+        f["exact"].tolist(),
+        f["votes"].tolist(),
+        f["disagreeing"].tolist(),
+        f["tie"].fillna(False).astype(bool).tolist(),
+        f["published"].notna().tolist(),
+        strict=True,
     )
-    what = np.where(f["exact"], ", an exact figure", ", a hedged figure (no exact one is stated)")
-    votes = np.where(
-        f["votes"] > 1,
-        "; stated by " + f["votes"].astype(str) + " independent sources",
-        "",
-    )
-    against = np.where(
-        f["disagreeing"] > 0,
-        "; preferred over " + f["disagreeing"].astype(str) + " disagreeing source(s)",
-        "",
-    )
-    tie = np.where(
-        f["tie"].fillna(False).astype(bool),
-        "; a tie with a source of equal standing, settled by "
-        + np.where(f["published"].notna(), "the newer publication", "the order of the data"),
-        "",
-    )
-    return pd.Series(who, index=f.index) + what + votes + against + tie + "."
+    reasons = []
+    for derived, basis, lines, primary, publisher, exact, votes, against, tie, dated in columns:
+        if derived:
+            who = f"Computed from {basis} (lines {', '.join(map(str, lines))})"
+        elif primary:
+            who = f"A primary source ({publisher})"
+        else:
+            who = f"Press coverage only ({publisher}, secondary)"
+        what = ", an exact figure" if exact else ", a hedged figure (no exact one is stated)"
+        backed = f"; stated by {votes} independent sources" if votes > 1 else ""
+        over = f"; preferred over {against} disagreeing source(s)" if against > 0 else ""
+        settled = (
+            "; a tie with a source of equal standing, settled by "
+            + ("the newer publication" if dated else "the order of the data")
+            if tie
+            else ""
+        )
+        reasons.append(f"{who}{what}{backed}{over}{settled}.")
+    return pd.Series(reasons, index=f.index, dtype=f["publisher"].dtype)

@@ -15,7 +15,7 @@ import calendar
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -347,6 +347,13 @@ def _figure_text(qualifier: str, number: str, noun: str) -> str:
     return " ".join(part for part in (qualifier, number, noun) if part)
 
 
+def _per_distinct(series: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """``function`` of each text, worked once per distinct text."""
+    codes, unique = pd.factorize(series, use_na_sentinel=False)
+    done = np.array([function(str(u)) for u in unique], dtype=object)
+    return pd.Series(done[codes], index=series.index, dtype=series.dtype)
+
+
 def _text(frame: pd.DataFrame, name: str, default: str = "") -> pd.Series:
     if name not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
@@ -417,7 +424,7 @@ def _claims(
     c = pd.DataFrame(index=t.index)
     for name in ("operation", "agency", "area", "measure", "source_id", "quote", "qualifier"):
         c[name] = _text(t, name)
-    c["context"] = _text(t, "context").str.strip()
+    c["context"] = _per_distinct(_text(t, "context"), str.strip)
     c["value"] = _numbers(t, "value")
     c["value_high"] = _numbers(t, "value_high")
     c["line"] = _numbers(t, "line").fillna(-1).astype("int64")
@@ -480,6 +487,7 @@ def _figure_columns(
     nouns = _nouns(measures, vocabulary)
     units = vocabulary.units
     templates = {q: _template(q, vocabulary) for q in distinct["qualifier"].unique()}
+    numbers = {v: _number(v) for v in distinct["value"].unique()}
     phrases, figures = [], []
     for qualifier, unit, measure, value, high in zip(
         *(distinct[n].tolist() for n in names), strict=True
@@ -488,9 +496,10 @@ def _figure_columns(
         prefix, suffix = (info.prefix, info.suffix) if info is not None else ("", "")
         singular, plural = nouns.get(measure, ("", ""))
         template, phrase = templates[qualifier]
-        text = template.replace("\x00", prefix + _number(value) + suffix).replace(
-            "\x01", prefix + _number(high) + suffix
-        )
+        number = numbers[value] if value == value else "?"
+        text = template.replace("\x00", prefix + number + suffix)
+        if "\x01" in text:
+            text = text.replace("\x01", prefix + _number(high) + suffix)
         phrases.append(phrase)
         figures.append(f"{text} {singular if value == 1 else plural}".strip())
     dtype = c["measure"].dtype
@@ -674,12 +683,18 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
     (primary first, then earliest published), so the work grows with the claims, not their pairs.
     """
     c["release"] = c["source_id"]
-    placed = c[(c["cluster"] >= 0) & c["qnorm"].ne("")]
+    placed = c.loc[
+        (c["cluster"] >= 0) & c["qnorm"].ne(""),
+        ["cluster", "qnorm", "source_id", "primary", "published"],
+    ]
     if placed.empty:
         return c
-    rows = placed[["cluster", "qnorm", "source_id", "primary", "published"]].drop_duplicates(
-        ["cluster", "qnorm", "source_id"]
+    # quotes and sources as integers (sources numbered in the order of their ids)
+    names, sources = pd.factorize(placed["source_id"], sort=True, use_na_sentinel=False)
+    placed = placed.assign(
+        qnorm=pd.factorize(placed["qnorm"], use_na_sentinel=False)[0], source_id=names
     )
+    rows = placed.drop_duplicates(["cluster", "qnorm", "source_id"])
     shared = rows[rows.duplicated(["cluster", "qnorm"], keep=False)]
     if shared.empty:
         return c
@@ -717,13 +732,20 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
         .tolist()
     )
     order = {s: i for i, s in enumerate(rank)}
-    for center, other in zip(copies["center"], copies["source_id"], strict=True):
+    names = np.asarray(sources, dtype=object)
+    for center, other in zip(
+        names[copies["center"].to_numpy()].tolist(),
+        names[copies["source_id"].to_numpy()].tolist(),
+        strict=True,
+    ):
         a, b = root(center), root(other)
         if a != b:
             keep, drop = (a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)
             parent[drop] = keep
     if parent:
-        c["release"] = c["source_id"].map({s: root(s) for s in c["source_id"].unique()})
+        codes, ids = pd.factorize(c["source_id"], use_na_sentinel=False)
+        roots = np.array([root(s) for s in ids], dtype=object)
+        c["release"] = pd.Series(roots[codes], index=c.index, dtype=c["source_id"].dtype)
     return c
 
 
