@@ -12,13 +12,19 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.rcsetup import cycler
 
 from .narrative import format_value
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "PALETTE",
@@ -39,7 +45,7 @@ MUTED = "#666666"
 WIDTH_INCHES = 6.3  # fits the A4 text block with 2 cm margins
 TITLE_WIDTH_CHARS = 58  # bold 12 pt title characters that fit in WIDTH_INCHES
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.titlesize": 12,
@@ -49,7 +55,7 @@ STYLE = {
     "axes.labelcolor": TEXT_COLOUR,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "axes.prop_cycle": cycler(color=PALETTE),
     "xtick.color": MUTED,
     "ytick.color": TEXT_COLOUR,
     "svg.fonttype": "none",  # real text in the SVG: selectable, searchable, sharp
@@ -64,6 +70,14 @@ def house_style() -> Iterator[None]:
     """Apply the house style for the duration of a block (no global side effects)."""
     with mpl.rc_context(STYLE):
         yield
+
+
+def _figure_of(ax: Axes) -> Figure:
+    """The figure a caller's ``ax`` is drawn on: the chart titles it and returns it."""
+    fig = ax.get_figure()
+    if not isinstance(fig, Figure):
+        raise TypeError(f"ax must be on a Figure, not {type(fig).__name__}")
+    return fig
 
 
 def bar_chart(
@@ -94,7 +108,7 @@ def bar_chart(
             )
             ax = fig.add_subplot()
         else:
-            fig = ax.get_figure()
+            fig = _figure_of(ax)
         positions = range(len(order))
         bars = ax.barh(
             list(positions),
@@ -194,7 +208,7 @@ class Bar:
     """The segments are a whole decomposition: they fill the bar, no remainder is drawn."""
 
 
-def _legend(ax: Axes, handles: list, vertical: bool) -> None:
+def _legend(ax: Axes, handles: Sequence[Artist], vertical: bool) -> None:
     """The key under the axes (inside the layout, so it never overlaps the source line)."""
     if handles:
         ax.legend(
@@ -237,7 +251,7 @@ def parts_chart(
             fig = Figure(figsize=size, layout="constrained")
             ax = fig.add_subplot()
         else:
-            fig = ax.get_figure()
+            fig = _figure_of(ax)
         peak = (
             max(
                 [max(b.value, sum(v for _, v, _ in b.segments)) for b in bars if not b.missing]
@@ -263,7 +277,7 @@ def parts_chart(
                 continue
             any_hedged = any_hedged or bar.hedged or any(s[2] for s in bar.segments)
             filled = base_colour if not bar.segments else "#DDDDDD"
-            options = {size_key: 0.6}
+            options: dict[str, Any] = {size_key: 0.6}  # keyword arguments of bar / barh
             if bar.segments and bar.complete and not bar.hedged:
                 options.update(color="none")
             elif bar.hedged:
@@ -278,7 +292,7 @@ def parts_chart(
             draw([position], [bar.value], **options)
             start = 0.0
             for label, value, hedged in bar.segments:
-                seg = {size_key: 0.6 if bar.complete else 0.45}
+                seg: dict[str, Any] = {size_key: 0.6 if bar.complete else 0.45}
                 if hedged:
                     seg.update(color="white", edgecolor=part_colour[label], hatch=HATCH)
                 else:

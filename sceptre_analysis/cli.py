@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -213,6 +213,13 @@ def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
     help="Notebook parameter; repeat for several.",
 )
 @click.option(
+    "-f",
+    "--parameters-file",
+    "parameters_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="YAML or JSON file of notebook parameters (as papermill -f); -p values win.",
+)
+@click.option(
     "--all", "build_all", is_flag=True, help="Build every report in the plan (the default)."
 )
 @click.option(
@@ -266,6 +273,7 @@ def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
 def build_command(
     notebook: str | None,
     pairs: tuple[str, ...],
+    parameters_file: Path | None,
     build_all: bool,
     plan_path: Path | None,
     dry_run: bool,
@@ -287,8 +295,19 @@ def build_command(
     chosen_formats = _parse_formats(formats) if formats is not None else None
     if notebook and (build_all or plan_path):
         _fail("give a NOTEBOOK or --all/--plan, not both")
-    if not notebook and pairs:
-        _fail("-p needs a NOTEBOOK (parameters differ between notebooks)")
+    if not notebook and (pairs or parameters_file):
+        _fail("-p and -f need a NOTEBOOK (parameters differ between notebooks)")
+    given: dict[str, Any] | None = None
+    if notebook:
+        given = {}
+        if parameters_file:
+            from .params import read_parameters_file
+
+            try:
+                given = read_parameters_file(parameters_file)
+            except SceptreError as error:
+                _fail(str(error))
+        given.update(_parse_parameters(pairs))
     out = out_dir or paths.reports_dir()
     if not notebook and not force:
         from .plan import plan_up_to_date
@@ -311,7 +330,7 @@ def build_command(
     try:
         planned = schedule(
             notebook=notebook,
-            parameters=_parse_parameters(pairs) if notebook else None,
+            parameters=given,
             plan_path=plan_path,
             formats=chosen_formats,
             out_dir=out,

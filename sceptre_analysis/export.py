@@ -271,7 +271,7 @@ class SceptreHTMLExporter(HTMLExporter):
     export_from_notebook = "Sceptre HTML"
 
     subtitle = Unicode(
-        "Checked, cited tallies from police knife-crime weeks of action (Operation Sceptre)",
+        "Checked, cited tallies from police knife-crime weeks of action",
         help="Subtitle when the notebook's metadata.sceptre.subtitle is not set ('' for none).",
     ).tag(config=True)
 
@@ -297,6 +297,17 @@ class SceptreHTMLExporter(HTMLExporter):
 
     very_wide_table_columns = Int(
         14, help="Tables with more columns get the 'sceptre-very-wide' class."
+    ).tag(config=True)
+
+    contents_min_sections = Int(
+        8,
+        help="Add a contents list (with page numbers in the PDF) when the report has at least "
+        "this many sections (h2 headings); 0 = never. A notebook's metadata.sceptre.contents "
+        "(true or false) overrides it.",
+    ).tag(config=True)
+
+    contents_depth = Int(
+        3, help="Deepest heading listed in the contents: 2 = sections only, 3 = subsections too."
     ).tag(config=True)
 
     @default("template_name")
@@ -400,6 +411,7 @@ class SceptreHTMLExporter(HTMLExporter):
             "figures_csv": str(meta.get("figures_csv") or ""),
             "build_time_display": built.strftime("%Y-%m-%d %H:%M UTC"),
             "build_time_w3c": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "contents": meta.get("contents"),
         }
 
     def from_notebook_node(  # type: ignore[override]
@@ -442,7 +454,60 @@ class SceptreHTMLExporter(HTMLExporter):
                     table["class"] = " ".join([*classes, "sceptre-very-wide"])
                 elif columns > self.wide_table_columns:
                     table["class"] = " ".join([*classes, "sceptre-wide"])
+            wanted = resources.get("sceptre", {}).get("contents")
+            minimum = self.contents_min_sections
+            if isinstance(wanted, bool):  # the notebook's metadata.sceptre.contents decides
+                minimum = 1 if wanted else 0
+            _add_contents(soup, main, minimum, self.contents_depth)
         return str(soup)
+
+
+def _add_contents(soup: BeautifulSoup, main: Any, min_sections: int, depth: int) -> None:
+    """A ``nav.sceptre-toc`` at the top of ``main`` listing its h2 (and h3) headings, as Quarto's
+    ``toc: true`` does; every listed heading gets a unique id to link to."""
+    levels = [f"h{n}" for n in range(2, max(2, min(depth, 6)) + 1)]
+    headings = main.find_all(levels)
+    if min_sections <= 0 or sum(h.name == "h2" for h in headings) < min_sections:
+        return
+    taken = {str(tag["id"]) for tag in soup.find_all(id=True)}
+    nav = soup.new_tag("nav", attrs={"class": "sceptre-toc", "aria-label": "Contents"})
+    title = soup.new_tag("p", attrs={"class": "sceptre-toc-title"})
+    title.string = "Contents"
+    nav.append(title)
+    top = soup.new_tag("ol")
+    nav.append(top)
+    lists = {2: top}
+    for heading in headings:
+        level = int(heading.name[1])
+        parent = lists.get(level)
+        if parent is None:  # a subsection before any section: list it at the top
+            parent = top
+        text = _heading_text(copy.copy(heading))
+        if not text:
+            continue
+        if not heading.get("id"):
+            base = re.sub(r"[^\w-]+", "-", text).strip("-") or "section"
+            anchor, n = base, 1
+            while anchor in taken:
+                n += 1
+                anchor = f"{base}-{n}"
+            heading["id"] = anchor
+        taken.add(str(heading["id"]))
+        item = soup.new_tag("li")
+        link = soup.new_tag("a", href=f"#{heading['id']}")
+        link.string = text
+        item.append(link)
+        parent.append(item)
+        if level < int(levels[-1][1]):
+            inner = soup.new_tag("ol")
+            item.append(inner)
+            lists[level + 1] = inner
+            for deeper in range(level + 2, 7):
+                lists.pop(deeper, None)
+    for empty in nav.find_all("ol"):
+        if not empty.find("li"):
+            empty.decompose()
+    main.insert(0, nav)
 
 
 _BREAK_AFTER = re.compile(r"(?<=[_/])(?=\w)")

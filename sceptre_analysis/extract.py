@@ -33,7 +33,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -498,15 +498,20 @@ class Extractor:
 
     def extract(self, text: str, *, published: date | None = None, source: str = "") -> Extraction:
         """Propose a row per figure of ``text``; ``published`` helps place undated periods."""
-        doc = _Doc(text)
+        # Link lines stay in the text (their numbers are listed as skipped) but name no agency,
+        # operation or period of this release.
+        visible = text
+        for start, end in self._links(text):
+            visible = visible[:start] + " " * (end - start) + visible[end:]
+        doc = _Doc(visible)
         result = Extraction(text, source=source)
         mentions = numbers.numbers_in(text)
         blocked = self._blocked_spans(text)
         published = published or _publication_date(text, blocked)
         result.published = published
-        period, period_month = self._period(text, published)
+        period, period_month = self._period(visible, published)
         result.period = period
-        operation = self._operation(text)
+        operation = self._operation(visible)
         default_agency = self._default_agency(doc)
         kept = []
         for mention in mentions:
@@ -579,9 +584,22 @@ class Extractor:
                     # the penalty's numbers sit just around its words ("up to six months'
                     # imprisonment, a fine of £5,000")
                     spans.append((max(0, m.start() - 15), m.end() + 12, "legal penalty"))
+        spans.extend((start, end, "link to another story") for start, end in self._links(text))
         return spans
 
-    def _skip_reason(self, text: str, mention: numbers.Mention, blocked) -> str:
+    def _links(self, text: str) -> list[tuple[int, int]]:
+        """Lines that link to another story ("READ MORE: 300 knives seized in ..."; cues of kind
+        ``link``): their numbers, places and dates are that story's, not this release's."""
+        spans: list[tuple[int, int]] = []
+        for cue in self.cues:
+            if cue.kind == "link":
+                line = re.compile(rf"^[^\w\n]*(?:{cue.pattern.pattern})[^\n]*", re.I | re.M)
+                spans.extend((m.start(), m.end()) for m in line.finditer(text))
+        return spans
+
+    def _skip_reason(
+        self, text: str, mention: numbers.Mention, blocked: Iterable[tuple[int, int, str]]
+    ) -> str:
         for start, end, reason in blocked:
             if start <= mention.start and mention.end <= end:
                 return reason
@@ -652,8 +670,8 @@ class Extractor:
                 for skip in (0, 1):
                     if n + skip > len(folded_e):
                         continue
-                    tail = folded_e[len(folded_e) - n - skip : len(folded_e) - skip]
-                    if tuple(tail) == words and all(
+                    tail_e = tuple(folded_e[len(folded_e) - n - skip : len(folded_e) - skip])
+                    if tail_e == words and all(
                         f in ("of", "by", "a", "an") for f in folded_e[len(folded_e) - skip :]
                     ):
                         candidate = doc.text[
@@ -680,9 +698,9 @@ class Extractor:
                     break
         # a bound printed after the number: "10,000-plus", "100 or more", "10,000+"
         if not printed:
-            tail = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
-            if tail:
-                for candidate in (tail.group(1), tail.group(1).split()[0]):
+            bound = re.match(r"(?:-|\s)?(\+|[A-Za-z]+(?:\s+[A-Za-z]+)?)", doc.text[figure.end :])
+            if bound:
+                for candidate in (bound.group(1), bound.group(1).split()[0]):
                     hedge = self.vocabulary.qualifier(candidate)
                     if hedge is not None and hedge.meaning in ("at_least", "at_most"):
                         printed = candidate
@@ -985,7 +1003,8 @@ class Extractor:
     def _default_agency(self, doc: _Doc) -> str:
         """The agency the release is about: the one named most often, where a force named in
         the same sentence as all forces ("as well as the British Transport Police") does not
-        count; ties go to the first named; with none, national."""
+        count; ties go to the first named; with none, the force whose area (agencies.csv) is
+        named most often ("London"); with neither, national."""
         counts: dict[str, list[int]] = {}
         for start, end in doc.sentences():
             named = self._agencies_in(doc.text, start, end)
@@ -999,8 +1018,19 @@ class Extractor:
                 if not positions or positions[-1] < start:  # once per sentence
                     positions.append(position)
         if not counts:
-            return self.national
+            return self._agency_by_area(doc.text) or self.national
         return max(counts.items(), key=lambda kv: (len(kv[1]), -kv[1][0]))[0]
+
+    def _agency_by_area(self, text: str) -> str | None:
+        """The force whose area the text names most often (first named on a tie), if one."""
+        best: tuple[int, int, str] | None = None
+        for agency in self.vocabulary.agencies.values():
+            if agency.kind != "force" or not agency.area:
+                continue
+            found = [m.start() for m in _spelling_pattern(agency.area).finditer(text)]
+            if found and (best is None or (len(found), -found[0]) > best[:2]):
+                best = (len(found), -found[0], agency.name)
+        return best[2] if best else None
 
     def _agencies_in(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
         """Agencies named between ``start`` and ``end`` (national scope words included)."""
@@ -1098,7 +1128,16 @@ class Extractor:
                 return (w.start.isoformat(), w.end.isoformat()), (w.start.year, w.start.month)
         return ("", ""), None
 
-    def _year_for(self, month, day, weekday, published, text, day2=None, month2=None) -> int | None:
+    def _year_for(
+        self,
+        month: int,
+        day: int,
+        weekday: str | None,
+        published: date | None,
+        text: str,
+        day2: int | None = None,
+        month2: int | None = None,
+    ) -> int | None:
         """The year of a date written without one."""
         if weekday:
             wd = _WEEKDAYS[weekday.lower().rstrip(".,")]
@@ -1191,7 +1230,7 @@ def _month_reference(
     return (base, month) if not current or month < current[1] else (base - 1, month)
 
 
-def _publication_date(text: str, blocked) -> date | None:
+def _publication_date(text: str, blocked: Sequence[tuple[int, int, str]]) -> date | None:
     """A date on a line of its own near the top ("29 Nov 2021", "Josh Smith25 November 2021")."""
     for line in text.splitlines()[:12]:
         glued = _BYLINE_DATE.search(line)
@@ -1209,8 +1248,12 @@ def _publication_date(text: str, blocked) -> date | None:
             y = g.get("y") or g.get("xy")
             if not y:
                 continue
-            month = _MONTHS[(g.get("m") or g.get("xm")).lower().rstrip(".")]
-            day = int(_digits(g.get("d") or g.get("xd")))
+            month_name = g.get("m") or g.get("xm")
+            day_text = g.get("d") or g.get("xd")
+            if not month_name or not day_text:  # either alternative matches both
+                continue
+            month = _MONTHS[month_name.lower().rstrip(".")]
+            day = int(_digits(day_text))
             rest = (line[: m.start()] + line[m.end() :]).split()
             if len(rest) <= 4:
                 try:

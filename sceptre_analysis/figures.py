@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -140,10 +141,16 @@ class ReportData:
         if key not in self._reconciled:
             decided = self.analysis().periods
             self._reconciled[key] = {
-                (str(r.operation), pd.Timestamp(r.week), str(r.agency)): Period(
-                    pd.Timestamp(r.period_start), pd.Timestamp(r.period_end), str(r.period_kind)
+                (str(op), pd.Timestamp(str(week)), str(agency)): Period(
+                    pd.Timestamp(str(start)), pd.Timestamp(str(end)), str(kind)
                 )
-                for r in decided.itertuples(index=False)
+                for op, week, agency, start, end, kind in (
+                    decided[
+                        ["operation", "week", "agency", "period_start", "period_end", "period_kind"]
+                    ].itertuples(index=False)
+                    if len(decided)
+                    else []
+                )
             }
         found = self._reconciled[key].get((operation, pd.Timestamp(str(week)), agency or ""))
         if found is not None:
@@ -282,7 +289,7 @@ def claim_of(row: object, vocabulary: Vocabulary) -> Claim:
     )
     high = get("value_high", None)
     return hedges.claim(
-        float(get("value")),
+        float(get("value")),  # type: ignore[arg-type]  # a claims row always has a value
         _parsed(str(get("qualifier") or ""), vocabulary),
         high=None if high is None or pd.isna(high) else float(high),
     )
@@ -493,7 +500,8 @@ def chosen_figures(
     ]
     period = data.period(operation, week, agency, claims)
     figures: list[Figure] = []
-    for (area, measure), group in claims.groupby(["area", "measure"], sort=False):
+    for (area_key, measure_key), group in claims.groupby(["area", "measure"], sort=False):
+        area, measure = str(area_key), str(measure_key)
         role = data.roles.get(measure)
         if role is None:
             continue
@@ -535,7 +543,7 @@ def chosen_figures(
                 as_stated=hedged,
                 supporters=supporters,
                 compared_with=str(chosen_row.get("compared_with") or ""),
-                period=period,
+                period=_own_period(chosen_row, period),
                 doubtful_scope=area in doubtful_areas,
             )
         )
@@ -564,13 +572,11 @@ def _computed_totals(figures: list[Figure], roles: Roles) -> list[Figure]:
                 if total in here or not role.is_total:
                     continue
                 for option in role.decompositions:
-                    parts = [here.get(p) for p in option]
-                    if not all(p is not None and p.claim.is_exact for p in parts):
+                    found = [here.get(p) for p in option]
+                    parts = [p for p in found if p is not None and p.claim.is_exact]
+                    if len(parts) < len(found) or any(p.claim.is_change for p in parts):
                         continue
-                    parts = [p for p in parts if p is not None]
-                    if any(p.claim.is_change for p in parts):
-                        continue
-                    value = sum(p.value for p in parts)
+                    value = float(sum(p.value for p in parts))
                     basis = " + ".join(p.text for p in parts)
                     status = next(s for s in _WEAKEST if any(p.status == s for p in parts))
                     figure = Figure(
@@ -586,13 +592,31 @@ def _computed_totals(figures: list[Figure], roles: Roles) -> list[Figure]:
                         derived=True,
                         basis=basis,
                         supporters=list(dict.fromkeys(s for p in parts for s in p.supporters)),
-                        period=parts[0].period,
+                        period=parts[0].period
+                        if all(p.period == parts[0].period for p in parts)
+                        else Period(None, None, "undated"),
                     )
                     here[total] = figure
                     added.append(figure)
                     grown = True
                     break
     return added
+
+
+def _own_period(row: Mapping[str, Any] | pd.Series, week: Period) -> Period:
+    """The period a chosen claim covers: the week's dates (as reconciliation decided them) for
+    a claim stated with exact dates; its own month, or none, for a claim that joined the week
+    by its month or undated, so no per-day rate assumes it covers exactly the week."""
+    kind = row.get("period_kind")
+    if not isinstance(kind, str) or kind in ("", "exact"):  # computed rows: from exact parts
+        return week
+    if kind == "month" and pd.notna(row.get("period_start")):
+        return Period(
+            pd.Timestamp(str(row.get("period_start"))),
+            pd.Timestamp(str(row.get("period_end"))),
+            "month",
+        )
+    return Period(None, None, "undated")
 
 
 def _chosen_row(

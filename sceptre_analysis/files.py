@@ -8,6 +8,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+__all__ = ["inside", "safe_name", "write_atomic"]
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

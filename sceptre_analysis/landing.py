@@ -32,12 +32,20 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .45rem .6rem;
          border-bottom: 1px solid #ddd; }
 th { background: #f3f3f3; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; }
+h2 .count { color: #666; font-weight: normal; }
+td.report { width: 38%; }
+.title { font-weight: 600; }
 .failed { color: #a00; font-weight: bold; }
 .ok { color: #075; }
-.params { font-size: .9em; color: #444; }
+.params { font-size: .85em; color: #444; }
+code.stem { font-size: .75em; color: #777; overflow-wrap: anywhere; }
 .links a { margin-right: .6rem; white-space: nowrap; }
 .none { color: #888; }
+td.when { white-space: nowrap; font-size: .9em; }
 """
+
+COLUMNS = ("Report", "Period", "Status", "Files", "Built (UTC)", "Data verification")
 
 
 def _text(value: Any) -> str:
@@ -49,7 +57,7 @@ def _parameters(entry: Mapping[str, Any]) -> str:
     shown = meta.get("parameters")
     if not isinstance(shown, Mapping):
         shown = {k: v for k, v in (entry.get("parameters") or {}).items() if v not in ("", None)}
-    return "<br>".join(f"{_text(k)}: {_text(v)}" for k, v in shown.items()) or "—"
+    return " · ".join(f"{_text(k)}: {_text(v)}" for k, v in shown.items()) or "—"
 
 
 def _links(entry: Mapping[str, Any], out_dir: Path) -> str:
@@ -72,31 +80,74 @@ def _status(entry: Mapping[str, Any]) -> str:
     return f'<span class="ok">built</span>{"<br>" + _text(own) if own else ""}{notes}'
 
 
+def _when(value: str) -> str:
+    """ "2026-12-06 04:21" from an ISO time; the text as it is when it is not one."""
+    try:
+        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return value
+
+
+def _group_name(notebook: str) -> str:
+    """ "Operation summary" for ``operation_summary``."""
+    words = notebook.replace("_", " ").replace("-", " ").strip() or "Reports"
+    return words[0].upper() + words[1:]
+
+
+def _ordered(manifest: Manifest) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+    """Reports grouped by notebook; in each group by title, the newest week first."""
+    groups: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for stem, entry in sorted(manifest.reports.items()):
+        groups.setdefault(str(entry.get("notebook") or "reports"), []).append((stem, entry))
+    for items in groups.values():
+        items.sort(key=lambda item: str((item[1].get("parameters") or {}).get("week") or ""))
+        items.reverse()
+        items.sort(key=lambda item: str((item[1].get("meta") or {}).get("title") or item[0]))
+    return dict(sorted(groups.items()))
+
+
+def _row(stem: str, entry: Mapping[str, Any], out_dir: Path, built: str | None) -> str:
+    meta = entry.get("meta") or {}
+    verification = meta.get("verification") or "not stated by the report"
+    return (
+        f'<tr id="{_text(stem)}">'
+        f'<td class="report"><span class="title">{_text(meta.get("title") or stem)}</span><br>'
+        f'<span class="params">{_parameters(entry)}</span><br>'
+        f'<code class="stem">{_text(stem)}</code></td>'
+        f"<td>{_text(meta.get('period') or '—')}</td>"
+        f"<td>{_status(entry)}</td>"
+        f'<td class="links">{_links(entry, out_dir)}</td>'
+        f'<td class="when">{_text(_when(built or str(entry.get("finished") or "")))}</td>'
+        f"<td>{_text(verification)}</td>"
+        "</tr>"
+    )
+
+
 def render_index(manifest: Manifest) -> str:
-    """The landing page for the manifest's folder, as HTML text."""
+    """The landing page for the manifest's folder, as HTML text: one table per notebook."""
     out_dir = manifest.out_dir
     epoch = source_date_epoch()  # a reproducible build shows its fixed time, as its reports do
     fixed = datetime.fromtimestamp(epoch, tz=UTC).isoformat() if epoch is not None else None
-    rows = []
-    for stem, entry in sorted(
-        manifest.reports.items(),
-        key=lambda item: (str((item[1].get("meta") or {}).get("title") or item[0]), item[0]),
-    ):
-        meta = entry.get("meta") or {}
-        verification = meta.get("verification") or "not stated by the report"
-        rows.append(
-            "<tr>"
-            f"<td>{_text(meta.get('title') or stem)}<br><code>{_text(stem)}</code></td>"
-            f'<td class="params">{_parameters(entry)}</td>'
-            f"<td>{_text(meta.get('period') or '—')}</td>"
-            f"<td>{_status(entry)}</td>"
-            f'<td class="links">{_links(entry, out_dir)}</td>'
-            f"<td>{_text(fixed or entry.get('finished') or '')}</td>"
-            f"<td>{_text(verification)}</td>"
-            "</tr>"
+    head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
+    sections = []
+    for notebook, items in _ordered(manifest).items():
+        rows = "\n".join(_row(stem, entry, out_dir, fixed) for stem, entry in items)
+        sections.append(
+            f'<h2>{_text(_group_name(notebook))} <span class="count">({len(items)})</span></h2>\n'
+            f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
         )
-    count = len(rows)
-    body = "\n".join(rows) or '<tr><td colspan="7" class="none">No reports yet.</td></tr>'
+    count = len(manifest.reports)
+    failed = [
+        (stem, entry) for stem, entry in manifest.reports.items() if entry.get("status") != "ok"
+    ]
+    summary = f"{count} report{'' if count == 1 else 's'} in this folder"
+    if failed:
+        links = ", ".join(
+            f'<a href="#{_text(stem)}">{_text((e.get("meta") or {}).get("title") or stem)}</a>'
+            for stem, e in sorted(failed)
+        )
+        summary += f', <span class="failed">{len(failed)} failed</span> ({links})'
+    body = "\n".join(sections) or '<p class="none">No reports yet.</p>'
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -108,16 +159,9 @@ def render_index(manifest: Manifest) -> str:
 </head>
 <body>
 <h1>Reports</h1>
-<p class="sub">{count} report{"" if count == 1 else "s"} in this folder, from its build manifest.
+<p class="sub">{summary}, from its build manifest.
 Checked, cited tallies from police knife-crime weeks of action.</p>
-<table>
-<thead><tr><th scope="col">Report</th><th scope="col">Parameters</th><th scope="col">Period</th>
-<th scope="col">Status</th><th scope="col">Files</th><th scope="col">Built (UTC)</th>
-<th scope="col">Data verification</th></tr></thead>
-<tbody>
 {body}
-</tbody>
-</table>
 </body>
 </html>
 """

@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -80,7 +80,12 @@ from sceptre_analysis.schema import (
     sort_problems,
     total_of_alternatives,
 )
-from sceptre_analysis.schema.vocabulary import measure_resolver
+from sceptre_analysis.schema.tables import EXTRACTION_CUES, WORDING
+from sceptre_analysis.schema.vocabulary import (
+    check_extraction_cues,
+    check_wording,
+    measure_resolver,
+)
 from sceptre_analysis.vocab import Unit, Vocabulary, load_vocabulary
 
 __all__ = [
@@ -110,7 +115,11 @@ class DataValidationError(SceptreError, ValueError):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
-    def __reduce__(self):  # keep the problems when pickled (e.g. across worker processes)
+    def __reduce__(
+        self,
+    ) -> tuple[
+        type[DataValidationError], tuple[list[Problem]]
+    ]:  # keep the problems when pickled (e.g. across worker processes)
         return (type(self), (self.problems,))
 
 
@@ -129,7 +138,7 @@ class _Qualifiers(Mapping[str, str]):
             raise KeyError(printed) from error
         return str(printed)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         vocabulary = load_vocabulary()
         return iter(["", *vocabulary.qualifiers])
 
@@ -274,6 +283,13 @@ def _check_vocabulary(folder: Path, measures: Cells) -> tuple[dict[str, Cells], 
         + check_agencies(cells[AGENCIES.filename])
         + check_operations(cells[OPERATIONS.filename])
         + check_measure_aliases(cells[MEASURE_ALIASES.filename], names)
+        + check_extraction_cues(cells[EXTRACTION_CUES.filename])
+        + check_wording(
+            cells[WORDING.filename],
+            measures.columns.get("measure")
+            if measures.readable and (folder / WORDING.filename).is_file()
+            else None,
+        )
     )
     return cells, problems
 
@@ -320,7 +336,7 @@ def _in_file_order(problems: list[Problem], cells: Mapping[str, Cells]) -> list[
 
 
 @contextmanager
-def _bulk():
+def _bulk() -> Iterator[None]:
     """Reading 100,000 rows makes millions of small objects and none of them cycles: the
     cyclic garbage collector only slows that down (by a third), so it waits until the end."""
     enabled = gc.isenabled()
@@ -355,13 +371,15 @@ def _dates(values: Iterable[str]) -> pd.Series:
     return pd.Series(parsed.to_numpy()[codes] if len(codes) else parsed.to_numpy()[:0])
 
 
-def _category(values: Sequence[str], categories: Sequence[str] | None = None) -> pd.Categorical:
+def _category(
+    values: Sequence[str], categories: Sequence[str] | None = None
+) -> pd.Categorical[str]:
     """A categorical whose categories are ``categories`` then the other values in order of
     first appearance."""
     order = list(dict.fromkeys([*(categories or []), *dict.fromkeys(values)]))
     position = {name: i for i, name in enumerate(order)}
     codes = np.fromiter(map(position.__getitem__, values), dtype=np.int64, count=len(values))
-    return pd.Categorical.from_codes(codes, categories=order)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(order))
 
 
 def _finish(cells: Cells, columns: dict[str, object]) -> pd.DataFrame:
@@ -411,7 +429,9 @@ def _tidy_measures(cells: Cells, vocabulary: Vocabulary) -> pd.DataFrame:
     return _finish(cells, columns)
 
 
-def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[list]:
+def _per_distinct(
+    columns: Sequence[Sequence], convert: Callable[..., Any], width: int = 0
+) -> list[list]:
     """``convert(*cells)`` applied once per distinct combination of the columns' cells.
 
     Returns one list aligned with the rows, or ``width`` lists when ``convert`` returns a tuple
@@ -431,12 +451,12 @@ def _per_distinct(columns: Sequence[Sequence], convert, width: int = 0) -> list[
     return found
 
 
-def _cached(values: Sequence, convert) -> list:
+def _cached(values: Sequence, convert: Callable[[Any], Any]) -> list:
     """``convert`` applied once per distinct value (an object array, aligned with values)."""
     return _per_distinct([values], convert)[0]
 
 
-def _cached_pairs(first: Sequence, second: Sequence, convert) -> list:
+def _cached_pairs(first: Sequence, second: Sequence, convert: Callable[[Any, Any], Any]) -> list:
     """``convert(a, b)`` applied once per distinct pair."""
     return _per_distinct([first, second], convert)[0]
 

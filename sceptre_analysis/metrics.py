@@ -7,8 +7,11 @@ hedged claim holds is decided by :mod:`sceptre_analysis.hedges` alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from datetime import date
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import hedges
@@ -30,7 +33,7 @@ __all__ = [
 ]
 
 
-def period_days(start: object, end: object) -> int:
+def period_days(start: date | str | np.datetime64, end: date | str | np.datetime64) -> int:
     """Days in a period counting both ends: 9 to 15 November is seven days."""
     return int((pd.Timestamp(end) - pd.Timestamp(start)).days) + 1
 
@@ -71,6 +74,11 @@ def _alternatives(measures: pd.DataFrame) -> dict[str, list[list[str]]]:
         options = value if isinstance(value[0], list) else [value]
         found[str(measure)] = [list(option) for option in options if option]
     return found
+
+
+def _noun_plural(labels: pd.DataFrame, measure: str) -> str | None:
+    """The plural measures.csv gives for a noun inflection gets wrong, or None when blank."""
+    return str(labels.loc[measure, "noun_plural"] or "") or None
 
 
 def _group_keys(tallies: pd.DataFrame) -> list[str]:
@@ -119,11 +127,11 @@ def derived_totals(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
                 hedged_figure(
                     value,
                     noun=str(labels.loc[part, "noun"] or ""),
-                    noun_plural=labels.loc[part, "noun_plural"] or None,
+                    noun_plural=_noun_plural(labels, part),
                 )
                 for part, value in zip(parts, values, strict=True)
             )
-            record = dict(zip(keys, key, strict=True))
+            record: dict[str, object] = dict(zip(keys, key, strict=True))
             record.update(
                 measure=total,
                 value=sum(values),
@@ -203,7 +211,8 @@ def shares(tallies: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _same_scope(pool: pd.DataFrame, claim: Mapping[str, object]) -> pd.Series:
+def _same_scope(pool: pd.DataFrame, claim: Mapping[Hashable, Any]) -> pd.Series:
+    """Rows of ``pool`` about the same measure and scope as ``claim`` (a frame's record)."""
     mask = pool["measure"].astype(str) == str(claim["measure"])
     for column in SCOPE:
         value = claim[column]
@@ -257,7 +266,7 @@ def check_hedges(
             qualifier=str(claim_row["qualifier"]),
             unit=unit,
             noun=str(labels.loc[measure, "noun"] or ""),
-            noun_plural=labels.loc[measure, "noun_plural"] or None,
+            noun_plural=_noun_plural(labels, measure),
         )
         record: dict[str, object] = {
             "line": claim_row["line"],

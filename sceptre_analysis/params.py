@@ -32,6 +32,7 @@ __all__ = [
     "check_parameters",
     "grid_values",
     "notebook_parameters",
+    "read_parameters_file",
     "select",
 ]
 
@@ -180,6 +181,48 @@ def _coerce(parameter: Parameter, value: Any) -> Any:
     if parameter.type == "float":
         return float(value)
     return value
+
+
+PARAMETERS_FILE_EXAMPLE = "operation: Operation Sceptre\nweek: 2020-11-09"
+
+
+def read_parameters_file(path: Path) -> dict[str, Any]:
+    """Parameters from a YAML (or JSON) file, as papermill's ``-f``: a mapping of parameter
+    names to values. Dates become ``2020-11-09`` text, as on the command line."""
+    import datetime as dt
+
+    import yaml
+
+    expected = "expected a mapping of parameter names to values, e.g.\n" + "\n".join(
+        f"    {line}" for line in PARAMETERS_FILE_EXAMPLE.splitlines()
+    )
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ParameterError([f"{path}: cannot read the parameters file ({error})"]) from None
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ParameterError([f"{where}: {error.problem}; {expected}"]) from None
+    except yaml.YAMLError as error:
+        raise ParameterError([f"{path}: {error}; {expected}"]) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ParameterError([f"{path}: found {type(loaded).__name__}; {expected}"])
+    problems = [
+        f"{path}: parameter name {name!r} is not text; {expected}"
+        for name in loaded
+        if not isinstance(name, str)
+    ]
+    if problems:
+        raise ParameterError(problems)
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in loaded.items()
+    }
 
 
 def check_parameters(

@@ -6,6 +6,16 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+__all__ = [
+    "PACKAGE_DIR",
+    "TEMPLATES_DIR",
+    "data_dir",
+    "documents_dirs",
+    "notebooks_dir",
+    "project_root",
+    "reports_dir",
+]
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 

@@ -39,7 +39,8 @@ def _lower(label: str) -> str:
 
 def item_text(figure: Figure, *, as_part: bool = False) -> str:
     """A figure as a list item: "over 9,639 knives", "936 knives seized by officers",
-    "cash seized of £1,940", "an increase of 14% in knives seized (compared with ...)"."""
+    "cash seized of £1,940", "share of arrests that were knife-related (32%)", "an increase of
+    14% in knives seized (compared with ...)"."""
     role = figure.role
     label = _lower(role.label)
     if figure.claim.is_change:
@@ -49,6 +50,8 @@ def item_text(figure: Figure, *, as_part: bool = False) -> str:
         return text
     if role.kind in {"count", "duration"}:
         return f"{figure.number} {label}"
+    if " of " in f" {label} ":  # "share of arrests that were knife-related (32%)", not "... of 32%"
+        return f"{label} ({figure.number})"
     return f"{label} of {figure.number}"
 
 

@@ -75,7 +75,9 @@ def _alternatives(cell: object) -> tuple[tuple[str, ...], ...]:
             for option in cell.split(";")
             if option.strip()
         )
-    items = list(cell)  # type: ignore[call-overload]
+    if not isinstance(cell, Iterable):
+        raise TypeError(f"total_of: expected text or a list of names, got {cell!r}")
+    items = list(cell)
     if not items:
         return ()
     if all(isinstance(item, str) for item in items):
@@ -88,7 +90,9 @@ def _names(cell: object) -> tuple[str, ...]:
         return ()
     if isinstance(cell, str):
         return tuple(p.strip() for p in cell.replace(";", "|").split("|") if p.strip())
-    return tuple(str(p).strip() for p in cell if str(p).strip())  # type: ignore[union-attr]
+    if not isinstance(cell, Iterable):
+        raise TypeError(f"expected text or a list of names, got {cell!r}")
+    return tuple(str(p).strip() for p in cell if str(p).strip())
 
 
 def _yes(cell: object) -> bool:

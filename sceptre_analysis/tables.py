@@ -8,6 +8,7 @@ data is shown, never run. :func:`plain` turns a table into text records for the 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -19,11 +20,15 @@ from .figures import (
     chosen_figures,
     claim_of,
     figure_text,
+    number_text,
     source_anchor,
 )
 from .hedges import holds
 from .narrative import cite, format_number, join_words
 from .roles import Roles
+
+if TYPE_CHECKING:
+    from pandas._typing import ScalarOrNA
 
 __all__ = [
     "NUMERIC_COLUMNS",
@@ -211,7 +216,7 @@ def hedge_table(
         figure = chosen.get((row["agency"], row["area"], row["measure"]))
         verdict, against = "–", "no exact figure to check against"
         if figure is not None and figure.claim.is_exact and not claim.is_change:
-            check = holds(claim, figure.claim.value, fmt=lambda v, r=role: figure_text_number(v, r))
+            check = holds(claim, figure.claim.value, fmt=number_text(role))
             verdict = "yes" if check.ok else "no"
             against = figure.number + (f" (computed: {figure.basis})" if figure.derived else "")
         rows.append(
@@ -226,12 +231,6 @@ def hedge_table(
         )
     columns = ["Line", "Agency", "Claim", "Checked against", "Holds", "Source"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def figure_text_number(value: float, role) -> str:
-    from .figures import number_text
-
-    return number_text(role)(value)
 
 
 def claims_table(data: ReportData, claims: pd.DataFrame, citations: Citations) -> pd.DataFrame:
@@ -313,11 +312,11 @@ def table_html(
             return "num"
         return "quote" if column in quote_columns else ""
 
-    def cell(kind: str, value: object) -> object:
+    def cell(kind: str, value: ScalarOrNA) -> object:
         if value is None or (not isinstance(value, Markup) and pd.isna(value)):
             return ""
         if kind == "quote" and value:
-            return f"“{value}”"
+            return f"“{value!s}”"
         return value if isinstance(value, Markup) else escape(str(value))
 
     def cell_css(kind: str, value: object) -> str:

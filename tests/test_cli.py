@@ -178,10 +178,49 @@ def test_list_with_broken_data_exits_2_without_a_traceback(data_copy):
 # ---- build: mistakes found before any kernel starts ----------------------------------------------
 
 
+def test_build_reads_parameters_from_a_yaml_file_and_p_wins(tmp_path):
+    """papermill's -f: the same report as with -p; a -p value overrides the file's."""
+    given = tmp_path / "week.yaml"
+    given.write_text("# the seed week\nweek: 2020-11-09\nagency: Nowhere Police\n")
+    out = tmp_path / "out"
+    from_file = run(
+        "build", "operation_summary", "-f", str(given), "-p", "agency=British Transport Police",
+        "--dry-run", "--out", str(out), "--data", str(BASE_DIR),
+    )  # fmt: skip
+    from_flags = run(
+        "build", "operation_summary", "-p", "week=2020-11-09",
+        "-p", "agency=British Transport Police", "--dry-run", "--out", str(out),
+        "--data", str(BASE_DIR),
+    )  # fmt: skip
+    assert from_file.exit_code == 0, from_file.output
+    assert "british-transport-police" in from_file.output
+    assert from_file.output == from_flags.output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("week: [2020-11-09\nagency: x\n", "week.yaml:2:7: "),
+        ("- week\n- agency\n", "week.yaml: found list; expected a mapping"),
+        ("wek: 2020-11-09\n", "no parameter 'wek'"),
+    ],
+)
+def test_a_bad_parameters_file_names_the_file_and_place_without_a_traceback(
+    tmp_path, text, message
+):
+    given = tmp_path / "week.yaml"
+    given.write_text(text)
+    result = run("build", "operation_summary", "-f", str(given), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["build", "-p", "agency=British Transport Police"], "-p needs a NOTEBOOK"),
+        (["build", "-p", "agency=British Transport Police"], "-p and -f need a NOTEBOOK"),
         (["build", "operation_summary", "-p", "agency"], "not of the form key=value"),
         (["build", "operation_summary", "--format", "docx"], "unknown format docx"),
         (["build", "no_such_notebook"], "Unknown notebook 'no_such_notebook'"),

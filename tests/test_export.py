@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -363,3 +364,40 @@ def test_jupyter_nbconvert_cli(tmp_path: Path) -> None:
     page = BeautifulSoup((tmp_path / "cli.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find("h1", class_="sceptre-title").get_text() == TITLE
     assert "SECRET_CODE" not in page.get_text()
+
+
+def _sections_notebook(sections: int, contents: bool | None = None) -> nbformat.NotebookNode:
+    cells = []
+    for n in range(1, sections + 1):
+        cells.append(new_markdown_cell(f"## Section {n} <b>&</b>\n\nText {n}.\n\n### Part {n}.1"))
+        cells.append(new_markdown_cell(f"{'Long text. ' * 400}"))
+    nb = new_notebook(cells=cells)
+    nb.metadata["sceptre"] = {"title": "Sections"}
+    if contents is not None:
+        nb.metadata["sceptre"]["contents"] = contents
+    return nb
+
+
+def test_a_long_report_gets_a_contents_list_with_page_numbers_in_the_pdf(tmp_path: Path) -> None:
+    result = export_notebook(_sections_notebook(8), tmp_path, "long", ("html", "pdf"))
+    soup = BeautifulSoup(result.outputs["html"].read_text(encoding="utf-8"), "html.parser")
+    nav = soup.select_one("nav.sceptre-toc")
+    assert nav is not None
+    top = nav.select("nav > ol > li > a")
+    assert [a.get_text() for a in top] == [f"Section {n} &" for n in range(1, 9)]
+    assert [a.get_text() for a in nav.select("ol ol a")][:2] == ["Part 1.1", "Part 2.1"]
+    for link in nav.select("a"):  # every entry leads to its heading
+        assert soup.find(id=link["href"][1:]).name in {"h2", "h3"}
+    first_page = PdfReader(result.outputs["pdf"]).pages[0].extract_text()
+    assert "Contents" in first_page
+    # the last section starts on a later page, and the contents say which
+    last = re.search(r"Section 8 &[\s.]*(\d+)", first_page)
+    assert last is not None and int(last.group(1)) > 1
+
+
+@pytest.mark.parametrize(
+    ("sections", "contents", "shown"), [(3, None, False), (3, True, True), (9, False, False)]
+)
+def test_the_notebook_decides_whether_a_contents_list_is_shown(sections, contents, shown) -> None:
+    html, _ = SceptreHTMLExporter().from_notebook_node(_sections_notebook(sections, contents))
+    assert (BeautifulSoup(html, "html.parser").select_one("nav.sceptre-toc") is not None) is shown

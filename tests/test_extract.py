@@ -236,3 +236,28 @@ def test_words_right_after_a_figure_belong_to_it_not_to_the_next(rules: Extracto
     result = rules.extract("Officers made 64 arrests reaching more than 3,000 people.")
     assert _row(result, 64).measure == "arrests"
     assert _row(result, 3000).measure == ""  # "arrests" names the 64, not the 3,000
+
+
+LINKED = """Knife crime week of action: 187 knives recovered in London
+
+During Operation Sceptre, from 9 to 15 November 2020, officers recovered 187 knives and made
+1,002 arrests.
+
+READ MORE: Police seize 300 knives in Essex crackdown
+  > Related: 52 arrests after county lines raids in Kent
+
+Officers also carried out 12 weapon sweeps. A year ago, 120 knives were recovered.
+"""
+
+
+def test_a_line_linking_to_another_story_gives_no_figure_agency_or_place(rules) -> None:
+    """Cues of kind ``link`` ("READ MORE:", "Related:") start lines whose numbers and places
+    belong to another story; with no agency named, the force whose area is named is taken."""
+    result = rules.extract(LINKED)
+    values = [f.value for f in result.figures]
+    assert 300 not in values and 52 not in values
+    skipped = {s.text: s.reason for s in result.skipped}
+    assert skipped["300"] == skipped["52"] == "link to another story"
+    assert {f.agency for f in result.figures} == {"Metropolitan Police Service"}
+    earlier = _row(result, 120)
+    assert earlier.period_start == "" and "earlier" in earlier.note

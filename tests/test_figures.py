@@ -194,3 +194,22 @@ def test_a_length_in_a_table_cell_says_days_and_a_count_leaves_its_noun_to_the_l
     assert figure_text(Claim(7, "exact"), roles[length], noun=False) == "7 days"
     assert figure_text(Claim(1, "exact"), roles[length], noun=False) == "1 day"
     assert figure_text(Claim(7, "exact"), roles[count], noun=False) == "7"
+
+
+def test_a_figure_that_joined_the_week_by_its_month_gets_no_per_day_rate(tmp_path):
+    """ "3,100 drugs and illegal items in November" covers the month, not the seven days: it
+    stays in the week's report, but no rate divides it by the week's days."""
+    from sceptre_analysis.tables import per_day_text
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "tallies.csv").open("a", encoding="utf-8") as tallies:
+        tallies.write(
+            "Operation Sceptre,2021-11,2021-11,National (all forces),England and Wales,"
+            "drugs_illegal_items,3100,,paper-2021,3100 drugs and illegal items in November\n"
+        )
+    data = report_data(load_dataset(folder, documents=None))
+    figures = {f.measure: f for f in chosen_figures(data, OP, "2021-11-15", NATIONAL)}
+    drugs = figures["drugs_illegal_items"]
+    assert drugs.period.kind == "month" and per_day_text(drugs) == ""
+    assert per_day_text(figures["arrests"]) == "about 282"  # 1,977 over the week's 7 days

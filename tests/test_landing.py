@@ -139,6 +139,9 @@ def test_index_and_reports_in_headless_chromium_offline(built, tmp_path):
     pages = [out / "index.html"]
     index = BeautifulSoup(pages[0].read_text(encoding="utf-8"), "html.parser")
     for anchor in index.select("a[href]"):
+        if anchor["href"].startswith("#"):  # a failed report, listed at the top
+            assert index.find(id=anchor["href"][1:]) is not None, anchor["href"]
+            continue
         target = (out / unquote(anchor["href"])).resolve()
         assert target.is_file(), anchor["href"]
         assert out.resolve() in target.parents
@@ -184,3 +187,39 @@ def test_index_and_reports_in_headless_chromium_offline(built, tmp_path):
         assert console == [], f"{page.name}: {console}"
         outside = [u for u in _page_requests(netlog) if not u.startswith(("file://", "data:"))]
         assert outside == [], f"{page.name} asked the network for {outside}"
+
+
+def test_index_groups_reports_by_notebook_newest_week_first_and_names_failures(tmp_path):
+    from sceptre_analysis.landing import render_index
+
+    manifest = Manifest(tmp_path)
+
+    def entry(notebook, week, status="ok", title="Op: Test Police"):
+        return {
+            "notebook": notebook,
+            "parameters": {"operation": "Op", "week": week},
+            "status": status,
+            "errors": ["kernel died"] if status != "ok" else [],
+            "outputs": {},
+            "meta": {"title": title},
+        }
+
+    manifest.reports = {
+        "summary-2020": entry("operation_summary", "2020-11-09"),
+        "summary-2024": entry("operation_summary", "2024-11-11"),
+        "summary-2022": entry("operation_summary", "2022-05-16", status="failed"),
+        "check-2020": entry("source_check", "2020-11-09", title="Op: source check"),
+    }
+    soup = BeautifulSoup(render_index(manifest), "html.parser")
+    groups = [h2.get_text(" ", strip=True) for h2 in soup.select("h2")]
+    assert groups == ["Operation summary (3)", "Source check (1)"]
+    first = soup.select("table")[0]
+    assert [c.get_text() for c in first.select("code.stem")] == [
+        "summary-2024",
+        "summary-2022",
+        "summary-2020",
+    ]
+    summary = soup.select_one("p.sub")
+    assert "1 failed" in summary.get_text()
+    assert summary.select_one("a")["href"] == "#summary-2022"
+    assert soup.find(id="summary-2022") is not None

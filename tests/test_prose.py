@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sceptre_analysis import summary
-from sceptre_analysis.figures import report_data
+from sceptre_analysis.figures import chosen_figures, report_data
 from sceptre_analysis.load import load_dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reports"
@@ -96,3 +96,23 @@ def test_trend_leaves_missing_weeks_as_gaps(data):
     assert [point is None for point in sweeps] == [False, False, True]
     alt = next(c.alt for c in trend.charts if c.bars == ["weapon_sweeps"])
     assert "May 2022: no figures" in alt
+
+
+def test_a_share_is_named_before_its_figure_without_a_doubled_of(data):
+    import dataclasses
+
+    from sceptre_analysis.hedges import Claim
+    from sceptre_analysis.prose import item_text
+
+    figure = next(iter(chosen_figures(data, OP, "2021-11-15", NATIONAL)))
+    share = dataclasses.replace(
+        figure,
+        role=dataclasses.replace(
+            figure.role, label="Share of arrests that were knife-related", kind="percent",
+            unit="percent", suffix="%", prefix="",
+        ),
+        claim=Claim(32),
+    )  # fmt: skip
+    assert item_text(share) == "share of arrests that were knife-related (32%)"
+    rate = dataclasses.replace(share, role=dataclasses.replace(share.role, label="Failure rate"))
+    assert item_text(rate) == "failure rate of 32%"

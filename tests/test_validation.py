@@ -114,6 +114,11 @@ CASES: list[tuple[str, str, int | None, str | None, str]] = [
      "for 'City of London Police', expected each name and alias to mean one thing)"),
     ("measure_alias_unknown_measure", "measure_aliases.csv", 20, "measure",
      "is not a known measure (got 'knifes', expected"),
+    ("unknown_cue_kind", "extraction_cues.csv", 3, "kind",
+     "is not a known kind of cue (got 'lnk', expected 'context', 'earlier', 'national', "
+     "'penalty' or 'link'); did you mean 'link'?"),
+    ("wording_unknown_measure", "wording.csv", 3, "measure",
+     "is not a known measure (got 'knifes', expected blank or"),
     # faults (issue 13)
     ("date_out_of_range", "tallies.csv", 3, "period_start",
      "is outside the plausible dates (got '1020-11-09', expected a date between 1900-01-01 "

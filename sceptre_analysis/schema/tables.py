@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "AGENCIES",
+    "CUE_KINDS",
+    "EXTRACTION_CUES",
     "MEASURES",
     "MEASURE_ALIASES",
     "OPERATIONS",
@@ -19,11 +21,19 @@ __all__ = [
     "TALLIES",
     "UNITS_FILE",
     "VOCABULARY_SPECS",
+    "WORDING",
+    "WORDING_KINDS",
     "Col",
     "TableSpec",
 ]
 
 SOURCE_KINDS: tuple[str, ...] = ("primary", "secondary")
+
+#: What a cue of extraction_cues.csv tells extraction (docs/data-model.md).
+CUE_KINDS: tuple[str, ...] = ("context", "earlier", "national", "penalty", "link")
+
+#: What a phrase of wording.csv tells reconciliation (docs/data-model.md).
+WORDING_KINDS: tuple[str, ...] = ("route", "object", "national_scope", "area_filler")
 
 
 @dataclass(frozen=True)
@@ -180,10 +190,31 @@ MEASURE_ALIASES = TableSpec(
     ),
 )
 
+EXTRACTION_CUES = TableSpec(
+    "extraction_cues.csv",
+    (
+        Col("cue", "words as a release prints them, e.g. 'last year'", nonblank=True),
+        Col("kind", f"one of {', '.join(repr(k) for k in CUE_KINDS)}", nonblank=True),
+        Col("note", "why, or blank", required=False),
+    ),
+)
+
+WORDING = TableSpec(
+    "wording.csv",
+    (
+        Col("phrase", "words as a release prints them, e.g. 'handed in'", nonblank=True),
+        Col("kind", f"one of {', '.join(repr(k) for k in WORDING_KINDS)}", nonblank=True),
+        Col("measure", "a measure of measures.csv, or blank", required=False),
+        Col("note", "why, or blank", required=False),
+    ),
+)
+
 VOCABULARY_SPECS: tuple[TableSpec, ...] = (
     UNITS_FILE,
     QUALIFIERS_FILE,
     AGENCIES,
     OPERATIONS,
     MEASURE_ALIASES,
+    EXTRACTION_CUES,
+    WORDING,
 )

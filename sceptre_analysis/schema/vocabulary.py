@@ -1,5 +1,6 @@
 """Rules for the vocabulary files: ``units.csv``, ``qualifiers.csv``, ``agencies.csv``,
-``operations.csv`` and ``measure_aliases.csv`` (see ``docs/data-model.md``).
+``operations.csv``, ``measure_aliases.csv``, ``extraction_cues.csv`` and ``wording.csv`` (see
+``docs/data-model.md``).
 
 Each name and alias must mean one thing: a spelling claimed by two entries is reported where it
 is claimed the second time.
@@ -14,15 +15,18 @@ from ..vocab import AGENCY_KINDS, UNIT_KINDS, Vocabulary, fold, split_aliases
 from .cells import Cells
 from .problems import Problem, quoted
 from .rules import Rules, check_header, duplicate_key, vocabulary_rule
+from .tables import CUE_KINDS, WORDING_KINDS
 from .values import parse_number
 
 __all__ = [
     "ALIAS_KINDS",
     "check_agencies",
+    "check_extraction_cues",
     "check_measure_aliases",
     "check_operations",
     "check_qualifiers",
     "check_units",
+    "check_wording",
     "measure_resolver",
 ]
 
@@ -178,6 +182,47 @@ def check_measure_aliases(cells: Cells, measures: Sequence[str] | None) -> list[
                     f"{quoted(alias)} for {quoted(measure)}, expected each alias to name one "
                     "measure)",
                 )
+    return problems + rules.problems()
+
+
+def _once_per_kind(rules: Rules, column: str) -> None:
+    """The same words twice with one kind say nothing new; with two kinds they contradict."""
+    if not rules.has(column, "kind"):
+        return
+    seen: dict[str, tuple[int, str]] = {}
+    for line, words, kind in zip(
+        rules.lines, rules.cells.columns[column], rules.cells.columns["kind"], strict=True
+    ):
+        if not words:
+            continue
+        first = seen.setdefault(fold(words), (line, kind))
+        if first[0] != line:
+            rules.add(
+                line,
+                column,
+                f"duplicates line {first[0]} (got {quoted(words)} again, expected each {column} "
+                "once; case and spacing do not count)",
+            )
+
+
+def check_extraction_cues(cells: Cells) -> list[Problem]:
+    problems, rules = _start(cells)
+    if rules is None:
+        return problems
+    vocabulary_rule(rules, "kind", CUE_KINDS, "kind of cue")
+    _once_per_kind(rules, "cue")
+    return problems + rules.problems()
+
+
+def check_wording(cells: Cells, measures: Sequence[str] | None) -> list[Problem]:
+    """``measures``: the measure names of measures.csv (None when not checked against them)."""
+    problems, rules = _start(cells)
+    if rules is None:
+        return problems
+    vocabulary_rule(rules, "kind", WORDING_KINDS, "kind of wording")
+    if measures is not None:
+        vocabulary_rule(rules, "measure", list(measures), "measure", blank="blank or ")
+    _once_per_kind(rules, "phrase")
     return problems + rules.problems()
 
 
