@@ -59,7 +59,7 @@ def _vote(periods: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """One period per ``keys`` by :data:`PERIOD_RULE` (``votes`` and ``primary`` say why)."""
     return (
         periods.groupby([*keys, "period_start", "period_end"], observed=True)
-        .agg(votes=("release", "nunique"), primary=("primary", "any"))
+        .agg(votes=("release_code", "nunique"), primary=("primary", "any"))
         .reset_index()
         .sort_values(
             ["votes", "primary", "period_start", "period_end"],
@@ -234,6 +234,7 @@ def _exact_periods(c: pd.DataFrame) -> pd.DataFrame:
             "source_id",
             "publisher",
             "release",
+            "release_code",
             "primary",
             "period_start",
             "period_end",

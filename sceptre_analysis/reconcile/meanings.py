@@ -41,12 +41,16 @@ def _within_source(a: Analysis) -> list[Finding]:
         "figure",
         "publisher",
         "group",
+        "source_id_code",
+        "unit_code",
+        "agency_code",
+        "measure_code",
     ]
     c = a.claims
     c = c.loc[c["exact"] & (c["value"] >= WITHIN_SOURCE_MIN) & ~c["misscoped"], columns]
-    key = ["source_id", "cluster", "value", "unit"]
+    key = ["source_id_code", "cluster", "value", "unit_code"]  # in the order of the texts
     # what a number is given for: an agency's measure, as one integer
-    what = c.groupby(["agency", "measure"], sort=False).ngroup()
+    what = c.groupby(["agency_code", "measure_code"], sort=False).ngroup()
     c = c.assign(what=what)
     counts = c.groupby(key)["what"].transform("nunique")
     # each number of a source in a week, its claims in line order, each meaning once

@@ -410,11 +410,30 @@ def prepare(dataset: object, vocabulary: Vocabulary | None = None) -> Context:
         if str(p).strip()
     }
     claims = _claims(tallies, sources, measures, vocabulary)
+    _code(claims, "operation", "agency", "measure", "source_id", "unit")
     wording = load_wording(Path(folder) if folder is not None else None)
     claims = _scope(claims, vocabulary, wording)
+    _code(claims, "area_key")
     claims = _clusters(claims)
     claims = _releases(claims)
+    _code(claims, "release")
     return Context(claims, measures, sources, vocabulary, wording, decomp, part_of)
+
+
+def _code(c: pd.DataFrame, *names: str) -> None:
+    """``<name>_code``: each text as an integer, numbered in the texts' sorted order, so that
+    grouping, sorting and de-duplicating by it give what the text would, without hashing
+    100,000 strings each time (the checks group by these again and again)."""
+    for name in names:
+        c[name + "_code"] = pd.factorize(c[name], sort=True, use_na_sentinel=False)[0]
+
+
+def decode(c: pd.DataFrame, name: str) -> np.ndarray:
+    """The texts of ``<name>_code``: ``decode(c, name)[code]`` is the text."""
+    codes, first = np.unique(c[name + "_code"].to_numpy(), return_index=True)
+    texts = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=object)
+    texts[codes] = c[name].to_numpy(dtype=object)[first]
+    return texts
 
 
 def _claims(
@@ -622,7 +641,10 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     """
     c["cluster"] = -1
     c["cluster_week"] = pd.NaT
-    placed = c[c["is_result"] & c["week"].notna()]
+    placed = c.loc[
+        c["is_result"] & c["week"].notna(),
+        ["operation_code", "week", "period_kind", "period_start", "period_end"],
+    ]
     if placed.empty:
         return c
     exact = placed["period_kind"].eq("exact") & placed["period_start"].notna()
@@ -632,7 +654,7 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     month_end = placed["week"].dt.to_period("M").dt.end_time.dt.normalize()
     spans = pd.DataFrame(
         {
-            "operation": placed["operation"],
+            "operation": placed["operation_code"],
             "week": placed["week"],
             "start": start.fillna(month_start),
             "end": end.fillna(month_end),
@@ -657,7 +679,7 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     new = previous.isna() | (weeks["start"] > previous)
     weeks["cluster"] = new.cumsum() - 1
     # the cluster's week: the week key most claims are placed in (earliest on a tie)
-    counts = placed.groupby(["operation", "week"]).size().rename("n").reset_index()
+    counts = spans.groupby(["operation", "week"]).size().rename("n").reset_index()
     weeks = weeks.merge(counts, on=["operation", "week"], how="left")
     rep = (
         weeks.sort_values(["cluster", "n", "week"], ascending=[True, False, True])
@@ -666,7 +688,7 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     )
     weeks["cluster_week"] = weeks["cluster"].map(rep)
     key = weeks.set_index(["operation", "week"])
-    index = pd.MultiIndex.from_frame(placed[["operation", "week"]])
+    index = pd.MultiIndex.from_arrays([placed["operation_code"], placed["week"]])
     c.loc[placed.index, "cluster"] = key["cluster"].reindex(index).to_numpy()
     c.loc[placed.index, "cluster_week"] = key["cluster_week"].reindex(index).to_numpy()
     c["cluster"] = c["cluster"].astype("int64")
@@ -685,14 +707,14 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
     c["release"] = c["source_id"]
     placed = c.loc[
         (c["cluster"] >= 0) & c["qnorm"].ne(""),
-        ["cluster", "qnorm", "source_id", "primary", "published"],
+        ["cluster", "qnorm", "source_id_code", "primary", "published"],
     ]
     if placed.empty:
         return c
     # quotes and sources as integers (sources numbered in the order of their ids)
-    names, sources = pd.factorize(placed["source_id"], sort=True, use_na_sentinel=False)
-    placed = placed.assign(
-        qnorm=pd.factorize(placed["qnorm"], use_na_sentinel=False)[0], source_id=names
+    sources = decode(c, "source_id")
+    placed = placed.rename(columns={"source_id_code": "source_id"}).assign(
+        qnorm=pd.factorize(placed["qnorm"], use_na_sentinel=False)[0]
     )
     rows = placed.drop_duplicates(["cluster", "qnorm", "source_id"])
     shared = rows[rows.duplicated(["cluster", "qnorm"], keep=False)]
@@ -732,7 +754,7 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
         .tolist()
     )
     order = {s: i for i, s in enumerate(rank)}
-    names = np.asarray(sources, dtype=object)
+    names = sources
     for center, other in zip(
         names[copies["center"].to_numpy()].tolist(),
         names[copies["source_id"].to_numpy()].tolist(),
@@ -743,9 +765,10 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
             keep, drop = (a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)
             parent[drop] = keep
     if parent:
-        codes, ids = pd.factorize(c["source_id"], use_na_sentinel=False)
-        roots = np.array([root(s) for s in ids], dtype=object)
-        c["release"] = pd.Series(roots[codes], index=c.index, dtype=c["source_id"].dtype)
+        roots = np.array([root(s) for s in names], dtype=object)
+        c["release"] = pd.Series(
+            roots[c["source_id_code"].to_numpy()], index=c.index, dtype=c["source_id"].dtype
+        )
     return c
 
 

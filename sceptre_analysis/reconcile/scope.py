@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .base import Analysis, join_words
-from .model import Finding
+from .model import Finding, decode
 
 __all__ = ["MIN_MATCHING_FIGURES", "RULE", "scope", "suspect_lists"]
 
@@ -33,10 +33,14 @@ def suspect_lists(claims: pd.DataFrame) -> pd.DataFrame:
     other_area_key, matched (measures), suspect (True when the list's label is the one to
     doubt). A merge on (cluster, measure, value): it grows with equal figures, not pairs.
     """
-    lists = claims[claims["exact"] & ~claims["lead"]][
-        [*SCOPE, "source_id", "measure", "value", "primary", "scope_rank"]
-    ].drop_duplicates([*SCOPE, "source_id", "measure"])
     empty = pd.DataFrame(columns=[*SCOPE, "source_id", "other_agency", "other_area_key"])
+    texts = ["agency", "area_key", "source_id", "measure"]
+    # worked on the texts' integer codes (same order, same groups), read back as texts at the end
+    lists = claims.loc[
+        claims["exact"] & ~claims["lead"],
+        ["cluster", *(t + "_code" for t in texts), "value", "primary", "scope_rank"],
+    ].rename(columns={t + "_code": t for t in texts})
+    lists = lists.drop_duplicates([*SCOPE, "source_id", "measure"])
     if lists.empty:
         return empty
     scopes = lists.drop_duplicates([*SCOPE, "measure", "value"])
@@ -78,7 +82,20 @@ def suspect_lists(claims: pd.DataFrame) -> pd.DataFrame:
     matched["suspect"] = (~matched["primary"] & matched["other_primary"]) | (
         (matched["primary"] == matched["other_primary"]) & (matched["rank"] > matched["other_rank"])
     )
-    return matched[matched["suspect"]].reset_index(drop=True)
+    matched = matched[matched["suspect"]].reset_index(drop=True)
+    for column, text in (
+        ("agency", "agency"),
+        ("area_key", "area_key"),
+        ("source_id", "source_id"),
+        ("other_agency", "agency"),
+        ("other_area_key", "area_key"),
+    ):
+        matched[column] = pd.Series(
+            decode(claims, text)[matched[column].to_numpy(dtype="int64")],
+            index=matched.index,
+            dtype=claims[text].dtype,
+        )
+    return matched
 
 
 def scope(a: Analysis) -> list[Finding]:

@@ -27,6 +27,10 @@ PLACE = ["cluster", "agency", "area_key"]
 COLUMNS = [
     *PLACE,
     "source_id",
+    "agency_code",
+    "area_key_code",
+    "source_id_code",
+    "measure_code",
     "measure",
     "value",
     "exact",
@@ -139,7 +143,8 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
     if c.empty or not a.ctx.decompositions:
         return findings
     # one number per (place, source): the parts a source gives are summed per owner
-    c = c.assign(_owner=c.groupby([*PLACE, "source_id"], sort=False).ngroup())
+    owner = ["cluster", "agency_code", "area_key_code", "source_id_code"]
+    c = c.assign(_owner=c.groupby(owner, sort=False).ngroup())
     # (a place with a missing key has no owner, -1: as a group-by leaves it out)
     body = c[c["exact"] & ~c["lead"] & c["_owner"].ge(0)].drop_duplicates(["_owner", "measure"])
     for total, options in a.ctx.decompositions.items():
@@ -153,7 +158,7 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
             got = body[body["measure"].isin(parts)]
             if got.empty:
                 continue
-            summed = got.groupby("_owner").agg(s=("value", "sum"), n=("measure", "nunique"))
+            summed = got.groupby("_owner").agg(s=("value", "sum"), n=("measure_code", "nunique"))
             joined = totals.join(summed, on="_owner", how="inner")
             verdicts.append(_verdicts(joined, len(parts)))
             sums.append((parts, got, joined[["s", "n", "_owner"]]))
