@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from .model import ClaimRef, Context, Finding
@@ -82,15 +83,28 @@ class Analysis:
 
     @cached_property
     def _position(self) -> dict[object, int]:
-        return {label: i for i, label in enumerate(self.claims.index)}
+        return {label: i for i, label in enumerate(self.claims.index.tolist())}
 
     @cached_property
-    def _group_index(self) -> dict:
-        return self.claims.groupby("group").indices if len(self.claims) else {}
+    def _by_group(self) -> tuple[np.ndarray, np.ndarray]:
+        """The claims' positions sorted by figure (stable), and their figures in that order."""
+        if not len(self.claims):
+            return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+        groups = self.claims["group"].to_numpy()
+        order = np.argsort(groups, kind="stable")
+        return order, groups[order]
+
+    def _in_group(self, group: int) -> np.ndarray:
+        """Positions of the claims of one figure, in row order (binary search, no dictionary
+        of every figure)."""
+        order, ordered = self._by_group
+        start = np.searchsorted(ordered, group, side="left")
+        end = np.searchsorted(ordered, group, side="right")
+        return order[start:end]
 
     @cached_property
     def _line_index(self) -> dict[int, object]:
-        return dict(zip(self.claims["line"].tolist(), self.claims.index, strict=True))
+        return dict(zip(self.claims["line"].tolist(), self.claims.index.tolist(), strict=True))
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """``build()`` once per analysis (a frame several parts of a check read)."""
@@ -105,12 +119,11 @@ class Analysis:
 
     def group_labels(self, group: int) -> list[object]:
         """Index labels of the claims of one figure."""
-        positions = self._group_index.get(group, [])
-        return [self.claims.index[i] for i in positions]
+        return self.claims.index[self._in_group(group)].tolist()
 
     def rows(self, group: int) -> pd.DataFrame:
         """The claims of one figure (a small frame)."""
-        return self.claims.iloc[self._group_index.get(group, [])]
+        return self.claims.iloc[self._in_group(group)]
 
     def at_line(self, line: object) -> Mapping[str, object]:
         """The claim recorded on a line of tallies.csv."""

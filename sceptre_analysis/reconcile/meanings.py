@@ -116,8 +116,10 @@ def _within_source(a: Analysis) -> list[Finding]:
 
 def _across_forces(a: Analysis) -> list[Finding]:
     c = a.claims
-    c = c[c["exact"] & (c["akind"] == "force") & ~c["lead"] & ~c["misscoped"]]
-    c = c[["cluster", "measure", "value", "agency", "line", "publisher", "figure", "group"]]
+    c = c.loc[
+        c["exact"] & (c["akind"] == "force") & ~c["lead"] & ~c["misscoped"],
+        ["cluster", "measure", "value", "agency", "line", "publisher", "figure", "group"],
+    ]
     # how many forces give this measure this week: more forces, more chance coincidences
     forces = c.groupby(["cluster", "measure"])["agency"].transform("nunique")
     c = c[

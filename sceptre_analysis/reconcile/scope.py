@@ -164,22 +164,25 @@ def _lists(a: Analysis) -> list[Finding]:
 def _single(a: Analysis) -> list[Finding]:
     """A national figure off the national total that equals a force's figure."""
     c = a.claims
-    national = c[
+    on = ["cluster", "measure", "value"]
+    national = c.loc[
         (c["akind"] == "national")
         & c["exact"]
         & ~c["fits"]
         & ~c["misscoped"]
-        & (c["value"] >= MIN_SINGLE_FIGURE)
+        & (c["value"] >= MIN_SINGLE_FIGURE),
+        on,
     ]
-    forces = c[(c["akind"] != "national") & c["exact"]]
-    hits = national.reset_index().merge(
-        forces[["cluster", "measure", "value", "agency", "area", "publisher", "line", "figure"]],
-        on=["cluster", "measure", "value"],
-        suffixes=("", "_force"),
+    said = ["agency", "area", "publisher", "line", "figure"]
+    forces = c.loc[(c["akind"] != "national") & c["exact"], [*on, *said]]
+    hits = (
+        national.rename_axis("index")
+        .reset_index()
+        .merge(forces.rename(columns={n: n + "_force" for n in said}), on=on)
     )
     findings = []
     for index, rows in hits.groupby("index"):
-        row = c.loc[index]
+        row = a.record(index)
         forces_said = rows.drop_duplicates("agency_force")
         names = join_words(
             [
@@ -200,7 +203,7 @@ def _single(a: Analysis) -> list[Finding]:
                     "national."
                 ),
                 decision=a.decision(group),
-                claims=a.refs(c.loc[[index]]),
+                claims=a.cite([index]),
                 **a.where(group),
             )
         )
@@ -209,18 +212,28 @@ def _single(a: Analysis) -> list[Finding]:
 
 def _force_wide(a: Analysis) -> list[Finding]:
     """A week's figure equal to the same agency's figure for a longer period (context)."""
-    context = a.ctx.claims[~a.ctx.claims["is_result"] & a.ctx.claims["exact"]]
-    c = a.claims[a.claims["exact"] & (a.claims["value"] >= MIN_SINGLE_FIGURE)]
+    on = ["agency", "measure", "value"]
+    claims = a.ctx.claims
+    context = claims.loc[
+        ~claims["is_result"] & claims["exact"],
+        [*on, "context", "publisher", "line", "figure"],
+    ]
+    c = a.claims.loc[a.claims["exact"] & (a.claims["value"] >= MIN_SINGLE_FIGURE), on]
     if context.empty or c.empty:
         return []
-    hits = c.reset_index().merge(
-        context[["agency", "measure", "value", "context", "publisher", "line", "figure"]],
-        on=["agency", "measure", "value"],
-        suffixes=("", "_context"),
+    # (the claim's own context, empty for a week's figure, is what the words below name)
+    hits = (
+        c.assign(context="")
+        .rename_axis("index")
+        .reset_index()
+        .merge(
+            context.rename(columns={n: n + "_context" for n in context.columns if n not in on}),
+            on=on,
+        )
     )
     findings = []
     for index, rows in hits.groupby("index"):
-        row = c.loc[index]
+        row = a.record(index)
         other = rows.iloc[0]
         group = int(row["group"])
         findings.append(
@@ -235,7 +248,7 @@ def _force_wide(a: Analysis) -> list[Finding]:
                     "period may have been credited to the operation."
                 ),
                 decision=a.decision(group) + " Check the figure's period.",
-                claims=a.refs(a.ctx.claims.loc[[index]]),
+                claims=a.cite([index]),
                 **a.where(group),
             )
         )
