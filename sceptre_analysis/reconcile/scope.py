@@ -221,10 +221,8 @@ def _force_wide(a: Analysis) -> list[Finding]:
     c = a.claims.loc[a.claims["exact"] & (a.claims["value"] >= MIN_SINGLE_FIGURE), on]
     if context.empty or c.empty:
         return []
-    # (the claim's own context, empty for a week's figure, is what the words below name)
     hits = (
-        c.assign(context="")
-        .rename_axis("index")
+        c.rename_axis("index")
         .reset_index()
         .merge(
             context.rename(columns={n: n + "_context" for n in context.columns if n not in on}),
@@ -243,7 +241,7 @@ def _force_wide(a: Analysis) -> list[Finding]:
                 severity="scope",
                 explanation=(
                     f"{a.said(row)} for the {row['operation']} week, the same number "
-                    f"{other['publisher_context']} gives for {other['context']} "
+                    f"{other['publisher_context']} gives for {other['context_context']} "
                     f"(line {int(other['line_context'])}): a force-wide figure for a longer "
                     "period may have been credited to the operation."
                 ),
