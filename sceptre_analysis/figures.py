@@ -350,12 +350,16 @@ def claim_of(row: object, vocabulary: Vocabulary) -> Claim:
 
 
 def number_text(role: MeasureRole | None) -> Callable[[float], str]:
-    """How a value of this measure is written: ``£1,940``, ``14%``, ``1,002``."""
+    """How a value of this measure is written: ``£1,940``, ``14%``, ``1,002``; a fraction as
+    a percentage (0.2 as ``20%``)."""
 
     def show(value: float) -> str:
         number = format_number(round(float(value), 2))
         if role is None:
             return number
+        if role.kind == "fraction":  # "a fifth" (0.2) reads as 20%, not 0.20
+            share = round(float(value) * 100, 1)
+            return f"{share:,.0f}%" if share.is_integer() else f"{share:,.1f}%"
         if role.is_money and not float(value).is_integer():
             number = f"{float(value):,.2f}"
         return f"{role.prefix}{number}{role.suffix}"
