@@ -16,6 +16,9 @@ from the selected rows themselves, never from another agency's rows.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -55,6 +58,8 @@ MIN_FIGURES = 2
 the operation, not disputed lists): with fewer there is nothing to summarise."""
 
 WHOLE_LIST = "(whole list)"
+
+log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,7 +111,7 @@ class ReportData:
         """Reconciliation of the whole dataset (every check, every week), run once."""
         key = ("analysis",)
         if key not in self._reconciled:
-            self._reconciled[key] = analyse(self.dataset, vocabulary=self.vocabulary)
+            self._reconciled[key] = _cached_analysis(self)
         return self._reconciled[key]
 
     def reconciliation(self, operation: str, week: pd.Timestamp) -> pd.DataFrame:
@@ -222,6 +227,42 @@ def _index(data: ReportData) -> dict[tuple[str, pd.Timestamp], dict[str, _Agency
         for agency, rows in agencies.items():
             rows.pool = pool.get((operation, agency), [])
     return index
+
+
+def _analysis_key(data: ReportData) -> str:
+    """What the reconciliation reads, by content: the checked tables as loaded (the data
+    files and which documents verified which sources), the vocabulary files and the code."""
+    from .cache import code_digest
+
+    dataset = data.dataset
+    digest = hashlib.sha256(dataset.fingerprint().encode())
+    digest.update(code_digest().encode())
+    for frame in (dataset.tallies, dataset.sources, dataset.measures):
+        digest.update(pickle.dumps(frame, protocol=5))
+    return digest.hexdigest()
+
+
+def _cached_analysis(data: ReportData) -> Reconciliation:
+    """The reconciliation, from the cache folder when the same content was reconciled before
+    (by the planning process, or another report's kernel): 0.45 s -> 3 ms."""
+    from . import cache
+
+    try:
+        key = _analysis_key(data)
+    except Exception as error:  # an unpicklable table: just compute
+        log.debug("reconciliation not cached: %s", error)
+        return analyse(data.dataset, vocabulary=data.vocabulary)
+    found = cache.get_bytes("reconcile", key)
+    if found is not None:
+        try:
+            value = pickle.loads(found)
+            if isinstance(value, Reconciliation):
+                return value
+        except Exception as error:  # a file from another version: recompute, overwrite
+            log.debug("cached reconciliation unreadable: %s", error)
+    value = analyse(data.dataset, vocabulary=data.vocabulary)
+    cache.put_bytes("reconcile", key, pickle.dumps(value, protocol=5))
+    return value
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
