@@ -56,7 +56,7 @@ def overlaps(
 
 def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(claims with their figure's group and verdicts, one row per figure with its choice)."""
-    c = ctx.results.copy()
+    c = ctx.results.copy(deep=False)  # copy-on-write: new columns and writes stay here
     if c.empty:
         return c.assign(group=pd.Series(dtype=int)), pd.DataFrame()
     c["group"] = c.groupby(GROUP_CODES, sort=True, observed=True).ngroup()
@@ -74,7 +74,7 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
             c[["cluster", "agency", "area_key", "source_id"]]
         ).isin(lists)
     exact_votes = (
-        c[c["exact"] & ~c["lead"] & ~c["misscoped"]]
+        c.loc[c["exact"] & ~c["lead"] & ~c["misscoped"], ["group", "value", "release_code"]]
         .groupby(["group", "value"])["release_code"]
         .nunique()
         .rename("votes")
@@ -345,7 +345,7 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
         + f["figure"]
         + ".",
     )
-    hedged = c[c["fits"] & ~c["exact"]]
+    hedged = c.loc[c["fits"] & ~c["exact"], ["group", "figure", "line"]]
     hedged = hedged.iloc[np.argsort(hedged["line"].to_numpy(), kind="stable")]
     hedged = hedged.drop_duplicates(["group", "figure"])  # in line order
     quoted: dict[int, list[str]] = {}
