@@ -615,9 +615,16 @@ def _scope(c: pd.DataFrame, vocabulary: Vocabulary, wording: tuple[Wording, ...]
     """``area_key``: "" when the area is the agency's whole area, else the area as written."""
     fillers = sorted((w.phrase for w in wording if w.kind == "area_filler"), key=len, reverse=True)
     national = {w.phrase for w in wording if w.kind == "national_scope"}
-    areas = c[["agency", "area", "akind", "agency_area"]].drop_duplicates()
+    # each (agency, area) once: its number, and its first claim (kind and area of the agency
+    # go with the agency)
+    place = c.groupby(["agency_code", "area"], sort=False).ngroup().to_numpy()
+    areas = c[["agency", "area", "akind", "agency_area"]].iloc[
+        np.unique(place, return_index=True)[1]
+    ]
     keys = {}
-    for agency, area, akind, agency_area in areas.itertuples(index=False):
+    for agency, area, akind, agency_area in zip(
+        *(areas[n].tolist() for n in ("agency", "area", "akind", "agency_area")), strict=True
+    ):
         folded = fold(area)
         stripped = folded
         changed = True
@@ -633,9 +640,14 @@ def _scope(c: pd.DataFrame, vocabulary: Vocabulary, wording: tuple[Wording, ...]
             or (akind == "national" and (folded in national or stripped in national))
         )
         keys[(agency, area)] = "" if whole else area
-    c["area_key"] = [
-        keys[(a, r)] for a, r in zip(c["agency"].tolist(), c["area"].tolist(), strict=True)
-    ]
+    per_place = np.array(
+        [
+            keys[(a, r)]
+            for a, r in zip(areas["agency"].tolist(), areas["area"].tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+    c["area_key"] = pd.Series(per_place[place], index=c.index, dtype=c["area"].dtype)
     c["scope_rank"] = np.where(c["area_key"].ne(""), 0, np.where(c["akind"].eq("national"), 2, 1))
     return c
 
@@ -657,8 +669,17 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     exact = placed["period_kind"].eq("exact") & placed["period_start"].notna()
     start = placed["period_start"].where(exact)
     end = placed["period_end"].where(exact)
-    month_start = placed["week"].dt.to_period("M").dt.start_time
-    month_end = placed["week"].dt.to_period("M").dt.end_time.dt.normalize()
+    # each week's month, worked once per distinct week
+    codes, weeks_seen = pd.factorize(placed["week"])
+    months = pd.Series(weeks_seen).dt.to_period("M")
+    month_start = pd.Series(
+        months.dt.start_time.to_numpy()[codes], index=placed.index, dtype="datetime64[ns]"
+    )
+    month_end = pd.Series(
+        months.dt.end_time.dt.normalize().to_numpy()[codes],
+        index=placed.index,
+        dtype="datetime64[ns]",
+    )
     spans = pd.DataFrame(
         {
             "operation": placed["operation_code"],
@@ -754,8 +775,11 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
             x = parent[x]
         return x
 
+    # every source once (the order below is total: which claim stands for it does not matter)
+    first = np.unique(c["source_id_code"].to_numpy(), return_index=True)[1]
     rank = (
-        c.drop_duplicates("source_id")
+        c[["source_id", "primary", "published"]]
+        .iloc[first]
         .assign(p=lambda f: ~f["primary"])
         .sort_values(["p", "published", "source_id"], na_position="last")["source_id"]
         .tolist()
