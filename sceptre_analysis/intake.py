@@ -369,7 +369,9 @@ def add_candidates(
     # A problem of the rows already there counts only if validating the folder as it is finds
     # it too: naming the new document's folder must not make the old sources' documents
     # "missing" where validate, finding no documents folder, calls them not verified.
-    before = {(Path(p.path).name, p.line, p.column) for p in validate(folder)}
+    # The folder as it is is validated only when the trial found problems in the old rows.
+    old = [p for p in found if not _is_new(p, first_new_line, len(s_rows))]
+    before = {(Path(p.path).name, p.line, p.column) for p in validate(folder)} if old else set()
     found = [
         p
         for p in found

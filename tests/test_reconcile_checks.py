@@ -587,11 +587,13 @@ def test_findings_html_groups_by_kind_quotes_claims_and_escapes():
             claim("arrests", 44, source="paper", quote="<script>alert(44)</script> arrests"),
         ]
     )
-    html = str(findings_html(result.findings, unverified={"paper"}))
+    html = str(findings_html(result.findings, unverified={"paper", "release"}))
     assert "Same figure, different values (1)" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<q>1,002 arrests</q>" in html
-    assert "not verified: Local Paper" in html
+    # each unchecked source named once, in one sentence
+    flag = "Not verified (no saved copy to check the quote against): Test Police and Local Paper."
+    assert html.count(flag) == 1 and html.count("Not verified") == 1
 
 
 @pytest.mark.parametrize("column", ["kind", "explanation", "decision"])

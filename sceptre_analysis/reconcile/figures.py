@@ -424,7 +424,8 @@ def _reasons(ctx: Context, f: pd.DataFrame) -> pd.Series:
             who = f"Press coverage only ({publisher}, secondary)"
         what = ", an exact figure" if exact else ", a hedged figure (no exact one is stated)"
         backed = f"; stated by {votes} independent sources" if votes > 1 else ""
-        over = f"; preferred over {against} disagreeing source(s)" if against > 0 else ""
+        sources = "source" if against == 1 else "sources"
+        over = f"; preferred over {against} disagreeing {sources}" if against > 0 else ""
         settled = (
             "; a tie with a source of equal standing, settled by "
             + ("the newer publication" if dated else "the order of the data")

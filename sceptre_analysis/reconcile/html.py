@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
+from .base import join_words
+
 __all__ = ["KIND_TITLES", "findings_html"]
 
 #: Headings for the kinds of finding, in the order the source check shows them.
@@ -66,11 +68,23 @@ def findings_html(
         items = []
         for row in rows.itertuples(index=False):
             claims = Markup("").join(_claim(ref) for ref in row.claims)
-            flags = [
-                Markup(" <span class='unverified'>not verified: {}</span>").format(ref.source)
-                for ref in row.claims
-                if ref.source_id in unverified
-            ]
+            unchecked = list(
+                dict.fromkeys(
+                    ref.source
+                    for ref in row.claims
+                    if ref.source_id in unverified and not ref.computed_from
+                )
+            )
+            flags = (
+                [
+                    Markup(
+                        " <span class='unverified'>Not verified (no saved copy to check the "
+                        "quote against): {}.</span>"
+                    ).format(join_words(unchecked))
+                ]
+                if unchecked
+                else []
+            )
             where = " — ".join(
                 str(x) for x in (row.operation, row.agency, row.area) if str(x) and str(x) != "nan"
             )
