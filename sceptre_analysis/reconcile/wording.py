@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .base import Analysis, join_words
+from .base import Analysis, join_words, values
 from .model import Context, Finding
 from .textscan import phrase_matches
 
@@ -92,10 +92,9 @@ def wording(a: Analysis) -> list[Finding]:
     picked = claims.iloc[np.flatnonzero(keep)[rows]]
     findings = []
     chosen: dict[tuple, float] | None = None
-    for position, index, *values in zip(
-        rows.tolist(), picked.index, *(picked[f].tolist() for f in fields), strict=True
-    ):
-        row = dict(zip(fields, values, strict=True))
+    columns = [values(picked, f) for f in fields]  # (dates as integers: keys of chosen)
+    for position, index, *cells in zip(rows.tolist(), picked.index, *columns, strict=True):
+        row = dict(zip(fields, cells, strict=True))
         measure = row["measure"]
         code = int(codes[position])
         named_routes = route_named[code]
@@ -185,7 +184,7 @@ def _chosen(a: Analysis) -> dict[tuple, float]:
     f = a.figures
     if f.empty:
         return {}
-    keys = zip(*(f[n].tolist() for n in ("week", "agency", "area_key", "measure")), strict=True)
+    keys = zip(*(values(f, n) for n in ("week", "agency", "area_key", "measure")), strict=True)
     out: dict[tuple, float] = {}
     for key, value in zip(keys, f["chosen"].tolist(), strict=True):
         out.setdefault(key, value)
