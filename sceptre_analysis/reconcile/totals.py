@@ -298,7 +298,10 @@ def _areas(a: Analysis) -> list[Finding]:
     if f.empty:
         return []
     kinds = f["unit"].map({u: v.kind for u, v in a.ctx.vocabulary.units.items()}).fillna("count")
-    f = f[kinds.isin(ADDITIVE_KINDS) & (f["meaning"] == "exact")]
+    f = f.loc[
+        kinds.isin(ADDITIVE_KINDS) & (f["meaning"] == "exact"),
+        ["week", "agency", "area_key", "measure", "chosen", "group"],
+    ]
     akind = (
         f["agency"].map({n: v.kind for n, v in a.ctx.vocabulary.agencies.items()}).fillna("force")
     )
