@@ -354,10 +354,17 @@ def _per_distinct(series: pd.Series, function: Callable[[str], str]) -> pd.Serie
     return pd.Series(done[codes], index=series.index, dtype=series.dtype)
 
 
+#: The dtype ``astype(str)`` gives: a column already of it only needs its gaps filled.
+_TEXT_DTYPE = pd.Series([], dtype=object).astype(str).dtype
+
+
 def _text(frame: pd.DataFrame, name: str, default: str = "") -> pd.Series:
     if name not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
-    return frame[name].astype(object).where(frame[name].notna(), default).astype(str)
+    column = frame[name]
+    if column.dtype == _TEXT_DTYPE:
+        return column.fillna(default) if column.hasnans else column
+    return column.astype(object).where(column.notna(), default).astype(str)
 
 
 def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
