@@ -104,7 +104,7 @@ def rows_matching(texts: Sequence[str], pattern: re.Pattern[str], needle: str = 
     out = np.zeros(len(texts), dtype=bool)
     if needle:
         candidates = np.flatnonzero(_containing(texts, needle))
-        out[candidates] = [pattern.search(texts[i]) is not None for i in candidates]
+        out[candidates] = [pattern.search(texts[i]) is not None for i in candidates.tolist()]
         return out
     found = _joined(texts)
     if found is None:
