@@ -172,7 +172,7 @@ def list_command(data_dir: Path | None) -> None:
 
 def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
     from .load import DataValidationError, load_dataset
-    from .params import CHOICES, allowed_values, notebook_parameters
+    from .params import CHOICES, LISTS, allowed_values, blank_documented, notebook_parameters
     from .report import available_notebooks
 
     try:
@@ -185,6 +185,7 @@ def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
         lines.append(click.style(notebook.stem, bold=True))
         try:
             parameters = notebook_parameters(notebook)
+            files = _path_parameters(notebook)
         except Exception as error:  # not JSON, no cells, a malformed parameters cell
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
             lines.append(f"  cannot read {notebook}: {reason}")
@@ -198,8 +199,24 @@ def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
             if name in CHOICES:
                 chosen = {k: p.default for k, p in parameters.items()}
                 values = allowed_values(name, dataset, chosen)
-                lines.append(f"      allowed: {', '.join(values)}")
+                if name in LISTS and values:
+                    listed = f"{values[0]}, or one or more of {', '.join(values[1:])}"
+                    lines.append(f"      allowed: {listed} (separated by commas)")
+                else:
+                    lines.append(f"      allowed: {', '.join(values)}")
+            elif name in files:
+                blank = ", or blank" if blank_documented(parameter) else ""
+                lines.append(f"      allowed: the path of a readable file{blank}")
     return lines, broken
+
+
+def _path_parameters(notebook: Path) -> list[str]:
+    """The parameters the notebook declares as file paths (``metadata.sceptre.paths``)."""
+    import nbformat
+
+    from .build import paths_of
+
+    return paths_of(nbformat.read(notebook, as_version=4))
 
 
 @main.command("build")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -158,6 +159,13 @@ def test_list_shows_notebooks_parameters_and_allowed_values():
     others = [line for line in rest.splitlines()[1:] if line and not line.startswith(" ")]
     assert "agency" not in (rest[: rest.index(others[0])] if others else rest)
     assert "weeks (str)" in out[out.index("trend") :]
+    trend = out[out.index("\ntrend") :]
+    assert "allowed: all, or one or more of 2020-11-09 (separated by commas)" in trend
+    group = trend[trend.index("group (str)") :].splitlines()[1]
+    categories = sorted(set(pd.read_csv(BASE_DIR / "measures.csv")["category"]))
+    assert group.strip() == "allowed: " + ", ".join(["all", *categories])
+    review = out[out.index("extraction_review") : out.index("operation_summary")]
+    assert "allowed: the path of a readable file, or blank" in review
 
 
 def test_list_shows_the_parameter_types():
@@ -225,6 +233,11 @@ def test_a_bad_parameters_file_names_the_file_and_place_without_a_traceback(
         (["build", "operation_summary", "--format", "docx"], "unknown format docx"),
         (["build", "no_such_notebook"], "Unknown notebook 'no_such_notebook'"),
         (["build", "operation_summary", "-p", "colour=red"], "no parameter 'colour'"),
+        (["build", "trend", "-p", "group=seizure"], "Did you mean 'seizures'?"),
+        (["build", "trend", "-p", "weeks=../../x"], "Unknown value '../../x' in weeks"),
+        (["build", "draft_check", "-p", "draft=/no/such/file"], "no such file '/no/such/file'"),
+        (["build", "draft_check"], "Parameter 'draft' of draft_check is blank"),
+        (["build", "extraction_review", "-p", "document=/no/such"], "no such file '/no/such'"),
     ],
 )
 def test_build_usage_errors_exit_2_before_anything_runs(tmp_path, args, message):
