@@ -95,12 +95,14 @@ def main(log_level: str) -> None:
 @click.option("--no-documents", is_flag=True, help="Skip the check of quotes against documents.")
 def validate_command(path: Path | None, documents: tuple[Path, ...], no_documents: bool) -> None:
     """Check the data files in PATH (default: the project's data/) and report every problem."""
-    from .load import DataValidationError, load_dataset
+    from .load import DataFolderError, DataValidationError, load_dataset
 
     target = path or paths.data_dir()
     docs = None if no_documents else (list(documents) or "auto")
     try:  # one read: the load reports every problem at once, or returns the checked data
         dataset = load_dataset(target, documents=docs)
+    except DataFolderError as error:  # a mistake in the command, not a problem in the data
+        _fail(str(error))
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem))
@@ -516,13 +518,18 @@ def extract_command(
     data_dir: Path | None,
     published: str | None,
 ) -> None:
-    """Propose the figures each saved release FILE states (text, HTML or PDF), for review."""
+    """Propose the figures each saved release FILE states (text, HTML or PDF), for review.
+
+    Exit 0 when every FILE was read, 2 when one could not be (each named on its own line;
+    the others are still extracted) or on another mistake in the command.
+    """
     from datetime import date
 
     from .errors import SceptreError
     from .files import write_atomic
     from .intake import extract_files, render
 
+    _data_folder(data_dir)
     try:
         day = date.fromisoformat(published) if published else None
     except ValueError:
@@ -530,7 +537,7 @@ def extract_command(
     try:
         run = extract_files(files, data_dir=data_dir, published=day)
     except SceptreError as error:
-        _fail(str(error), EXIT_FAILED)
+        _fail(str(error))
     for failure in run.failures:
         click.echo(click.style("error: ", fg="red", bold=True) + failure.message, err=True)
     if run.results:
@@ -539,8 +546,14 @@ def extract_command(
             write_atomic(out, text)
         else:
             click.echo(text, nl=False)
-    if run.failures:
-        sys.exit(EXIT_FAILED)
+    if run.failures:  # a file that is not there or not a release: a mistake in the input
+        sys.exit(EXIT_USAGE)
+
+
+def _data_folder(data_dir: Path | None) -> None:
+    """A ``--data`` folder that is not there stops the command (exit 2) before any work."""
+    if data_dir is not None and not data_dir.exists():
+        _fail(f"--data: {data_dir}: no such folder (expected a data folder, e.g. data/)")
 
 
 @main.command("add")
@@ -558,9 +571,18 @@ def extract_command(
 )
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
 def add_command(candidates: Path, source_id: str, data_dir: Path | None, **source: str) -> None:
-    """Validate the reviewed rows of CANDIDATES and add them (and the source): all or nothing."""
+    """Validate the reviewed rows of CANDIDATES and add them (and the source): all or nothing.
+
+    Exit 0 when added, 1 when the rows have problems (each listed; nothing added), 2 on a
+    mistake in the command (no such file or folder).
+    """
     from .intake import AddError, add_candidates
 
+    _data_folder(data_dir)
+    if not candidates.is_file():
+        _fail(
+            f"{candidates}: no such file (expected the reviewed rows of `sceptre-report extract`)"
+        )
     try:
         result = add_candidates(candidates, source_id, data_dir=data_dir, **source)
     except AddError as error:

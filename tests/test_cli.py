@@ -45,6 +45,35 @@ def test_validate_without_a_path_checks_the_project_data():
     assert result.output.startswith(str(DATA_DIR))
 
 
+@pytest.mark.parametrize("missing", ["no/such/folder", "no/such/folder/tallies.csv"])
+def test_validate_a_folder_that_does_not_exist_is_one_line_and_exit_2(tmp_path, missing):
+    """A mistake in the command, not three problems in the data."""
+    result = run("validate", str(tmp_path / missing))
+
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    expected = "expected a data folder of sources.csv, tallies.csv and measures.csv"
+    assert line == f"error: {tmp_path / missing}: does not exist ({expected})"
+
+
+def test_validate_a_folder_without_any_data_file_says_so_once(tmp_path):
+    (tmp_path / "notes.txt").write_text("not data\n")
+    result = run("validate", str(tmp_path))
+
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "not a data folder: none of sources.csv, tallies.csv or measures.csv" in line
+
+
+def test_a_folder_missing_one_data_file_is_a_problem_in_the_data(data_copy):
+    folder = data_copy()
+    (folder / "measures.csv").unlink()
+    result = run("validate", str(folder), "--no-documents")
+
+    assert result.exit_code == 1, result.output
+    assert "measures.csv: file not found" in result.output
+
+
 def _with_rows(folder: Path, sources: str = "", tallies: str = "") -> None:
     for name, extra in (("sources.csv", sources), ("tallies.csv", tallies)):
         path = folder / name
@@ -295,3 +324,27 @@ def test_validate_and_build_refuse_the_same_data_with_the_same_problem(
         assert not isinstance(result.exception, Exception) or isinstance(
             result.exception, SystemExit
         )
+
+
+# ---- a mistake in the command exits 2 in every command -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["extract", "missing.txt"], "missing.txt: no such file"),
+        (["check", "missing.txt"], "missing.txt: no such file"),
+        (["add", "missing.csv", "--source-id", "x"], "missing.csv: no such file"),
+        (["extract", "README.md", "--data", "no/such"], "--data: no/such: no such folder"),
+        (["add", "README.md", "--source-id", "x", "--data", "no/such"], "no/such: no such folder"),
+        (["check", "README.md", "--data", "no/such"], "no/such: does not exist"),
+        (["list", "--data", "no/such"], "no/such: does not exist"),
+    ],
+)
+def test_a_file_or_folder_that_is_not_there_exits_2_in_every_command(monkeypatch, args, message):
+    monkeypatch.chdir(ROOT)
+    result = run(*args)
+
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
