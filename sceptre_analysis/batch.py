@@ -51,7 +51,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # Modules every worker needs: imported once in the forkserver, inherited by each worker.
-PRELOAD = ["sceptre_analysis.build", "sceptre_analysis.export"]
+PRELOAD = [
+    "sceptre_analysis.build",
+    "sceptre_analysis.execute",
+    "sceptre_analysis.export",
+    "sceptre_analysis._preload",
+]
 
 
 @dataclass(frozen=True)

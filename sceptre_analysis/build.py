@@ -8,6 +8,7 @@ user's mistake: bad data, a bad parameter or a failing cell come back in
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -21,8 +22,6 @@ import nbformat
 import pandas as pd
 
 from . import __version__, paths
-from .execute import ExecutionFailed, execute_notebook
-from .export import ExportTimeout, cap_outputs, export_notebook, fill_template, time_limit
 from .files import inside, write_atomic
 from .load import Dataset, DataValidationError, load_dataset
 from .narrative import format_period
@@ -67,7 +66,7 @@ REPORT_MIME = "application/vnd.sceptre.report+json"
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """A notebook file, or a :class:`BuildError` saying why it cannot be one."""
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = nbformat.reads(Path(path).read_text(encoding="utf-8"), as_version=4)
     except (OSError, UnicodeDecodeError) as error:
         raise BuildError(f"{path}: cannot read the notebook ({error})") from error
     except Exception as error:  # nbformat raises several kinds for a file that is not JSON
@@ -79,15 +78,21 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
+@functools.cache
+def _installed_kernels() -> list[str]:
+    """Kernel names of this environment (looked up once per process, not once per report)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return sorted(KernelSpecManager().find_kernel_specs())
+
+
 def kernel_of(nb: nbformat.NotebookNode, path: Path) -> str:
     """The kernel the notebook declares, if this environment has it (else a BuildError)."""
     spec = nb.metadata.get("kernelspec") or {}
     name = spec.get("name") if isinstance(spec, Mapping) else None
     if not name:
         return "python3"
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    installed = sorted(KernelSpecManager().find_kernel_specs())
+    installed = _installed_kernels()
     if name not in installed:
         raise BuildError(
             f"{path}: declares kernel {name!r}, which is not installed here "
@@ -95,6 +100,26 @@ def kernel_of(nb: nbformat.NotebookNode, path: Path) -> str:
             "to one of those"
         )
     return str(name)
+
+
+_FACTS: dict[tuple[str, str], tuple[str, dict[str, str], list[str]]] = {}
+
+
+def _notebook_facts(path: Path) -> tuple[str, dict[str, str], list[str]]:
+    """Kernel, declared reads and path parameters of a notebook; parsed and validated once
+    per content (a plan's grid asks for the same notebook again and again)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError(f"{path}: cannot read the notebook ({error})") from error
+    key = (str(path), text)
+    if key not in _FACTS:
+        nb = read_notebook(path)
+        if len(_FACTS) > 64:
+            _FACTS.clear()
+        _FACTS[key] = (kernel_of(nb, path), reads_of(nb, path), paths_of(nb))
+    kernel, reads, declared = _FACTS[key]
+    return kernel, dict(reads), list(declared)
 
 
 @dataclass(frozen=True)
@@ -160,14 +185,13 @@ def prepare(
             "use --data to build from another data folder"
         )
     notebook = resolve_notebook(request.notebook, notebooks_dir)
-    nb = read_notebook(notebook)
-    kernel, reads = kernel_of(nb, notebook), reads_of(nb, notebook)
+    kernel, reads, file_paths = _notebook_facts(notebook)
     try:
         dataset = dataset or load_dataset(data_dir)
     except DataValidationError as error:
         raise BuildError(f"The data has problems:\n{error}") from error
     try:
-        parameters = check_parameters(notebook, request.parameters, dataset, paths=paths_of(nb))
+        parameters = check_parameters(notebook, request.parameters, dataset, paths=file_paths)
     except ParameterError as error:
         raise BuildError(str(error)) from error
     except Exception as error:  # papermill's inspection of a malformed parameters cell
@@ -175,7 +199,7 @@ def prepare(
     if "data_dir" in parameters:
         parameters["data_dir"] = folder
     files = {}
-    for name in paths_of(nb):  # the kernel runs in the notebook's folder, not the caller's
+    for name in file_paths:  # the kernel runs in the notebook's folder, not the caller's
         value = parameters.get(name)
         if isinstance(value, str) and value:
             if not Path(value).is_absolute():
@@ -269,6 +293,26 @@ def figures_csv(records: Sequence[Mapping[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def _load_pdf_engine_meanwhile() -> None:
+    """Import WeasyPrint in a thread while the kernel runs the notebook (another process):
+    a one-report build would otherwise pay its 0.8 s import after the run, in the export."""
+    import sys
+    import threading
+
+    if "weasyprint" in sys.modules:
+        return
+
+    def load() -> None:
+        from .export import load_weasyprint
+
+        try:
+            load_weasyprint()
+        except Exception as error:  # the export reports it (HTML is made without it)
+            log.debug("WeasyPrint not preloaded: %s", error)
+
+    threading.Thread(target=load, name="sceptre-pdf-import", daemon=True).start()
+
+
 def build_report(
     request: ReportRequest,
     *,
@@ -288,6 +332,11 @@ def build_report(
     ``export_timeout`` the HTML and PDF export, and ``output_limit`` the characters of
     output one cell may keep (the rest is cut, with a note in the report).
     """
+    # Executing and exporting load papermill, nbconvert and WeasyPrint: only when building,
+    # never for the checks (``prepare``) that a dry run makes (batch workers preload them).
+    from .execute import ExecutionFailed, execute_notebook
+    from .export import ExportTimeout, cap_outputs, export_notebook, fill_template, time_limit
+
     out_dir = Path(out_dir or paths.reports_dir())
     result = ReportResult(request=request)
     started = time.perf_counter()
@@ -303,6 +352,8 @@ def build_report(
     failed_path = inside(out_dir, f"{result.stem}.failed.ipynb")
     result.timings["prepare"] = time.perf_counter() - started
 
+    if "pdf" in request.formats:
+        _load_pdf_engine_meanwhile()
     started = time.perf_counter()
     try:
         executed = execute_notebook(

@@ -369,6 +369,13 @@ def build_command(
     for decision in planned.decisions:
         if decision.reason.startswith("replaces"):
             click.echo(f"warning: {decision.job.stem}: {decision.reason}", err=True)
+    if planned.to_build and not paths.documents_dirs(data_dir):
+        click.echo(
+            "note: no documents folder found (a 'documents' folder in the data folder, "
+            "../shared, or SCEPTRE_DOCUMENTS_DIRS): quotes are not checked and the reports "
+            "call every source not verified",
+            err=True,
+        )
     _run(planned, jobs, cell_timeout, notebook_timeout, scheduler)
 
 

@@ -22,6 +22,8 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +83,17 @@ class _KernelEngine(NBClientEngine):
         execution_timeout: float | None = None,
         km: AsyncKernelManager | None = None,
         keep: bool = False,
+        running: dict[str, Any] | None = None,
+        kc: Any = None,
         **kwargs: Any,
     ) -> Any:
         kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        if running is not None:  # the notebook as it runs: what a timeout keeps
+            running["nb_man"] = nb_man
+        if kc is not None:  # a warm kernel's client, connected and ready: no 0.2 s handshake
+            kc.allow_stdin = False
+            if kwargs.get("on_notebook_start"):  # nbclient calls it only for its own client
+                kwargs["on_notebook_start"](notebook=nb_man.nb)
         client = PapermillNotebookClient(
             nb_man,
             km=km,
@@ -98,12 +108,10 @@ class _KernelEngine(NBClientEngine):
             shutdown_kernel="immediate",
             **kwargs,
         )
-        try:
-            # cleanup_kc: shut the kernel down even though nbclient did not start it.
-            return client.execute(cleanup_kc=not keep)
-        finally:
-            if keep and client.kc is not None:
-                client.kc.stop_channels()
+        client.kc = kc  # after __init__, which sets it to None
+        # cleanup_kc: shut the kernel down even though nbclient did not start it; a kept
+        # kernel keeps its client too, for the next report.
+        return client.execute(cleanup_kc=not keep)
 
 
 papermill_engines.register(ENGINE, _KernelEngine)
@@ -211,21 +219,41 @@ def _read(path: Path) -> nbformat.NotebookNode | None:
     return nbformat.read(path, as_version=4) if path.exists() else None
 
 
+def _partial(running: Mapping[str, Any], output: Path) -> nbformat.NotebookNode | None:
+    """The notebook as far as it ran, written and read back as papermill would save it."""
+    nb_man = running.get("nb_man")
+    if nb_man is not None:
+        nbformat.write(nb_man.nb, output)
+    return _read(output)
+
+
 # --------------------------------------------------------------------------------------------
 # Warm kernels: one per worker process, reused for the next report with a clean namespace
 # --------------------------------------------------------------------------------------------
 
 WARM_UP = """\
-import os, sys, types, warnings
+import gc, importlib, os, sys, types, warnings
 import matplotlib, matplotlib.pyplot, pandas
+import IPython.display
+try:  # what the report notebooks import (1 s); a notebook of another project still runs
+    importlib.import_module("sceptre_analysis.summary")
+except Exception:
+    pass
 _state = types.ModuleType("_sceptre_warm")
 _state.cwd, _state.path = os.getcwd(), list(sys.path)
 _state.environ, _state.filters = dict(os.environ), list(warnings.filters)
 _state.rc = matplotlib.rcParams.copy()
 sys.modules["_sceptre_warm"] = _state
-del os, sys, types, warnings, matplotlib, pandas, _state
+del importlib, os, sys, types, warnings, matplotlib, pandas, IPython, _state
+gc.collect()
+gc.freeze()
+del gc
 """
-"""Run once in a new warm kernel: the heavy imports, then a snapshot of the state to restore."""
+"""Run once in a new warm kernel: the heavy imports, then a snapshot of the state to restore.
+
+``gc.freeze()`` moves what the imports made out of the collector's sight: the full
+collection in each ``%reset`` then scans only a report's own objects (0.3 s -> 2 ms each).
+"""
 
 RESET = """\
 get_ipython().run_line_magic("reset", "-f")
@@ -248,17 +276,47 @@ get_ipython().run_line_magic("reset", "-f")
 """
 """Run before a kept kernel's next report: no global, figure or option of the last one left."""
 
-_kept: dict[str, AsyncKernelManager] = {}
-_kept_uses: dict[str, int] = {}
+
+@dataclass
+class _Warm:
+    """A kept kernel and its client: connected and ready, so a report skips the handshake
+    (``wait_for_ready`` drains IOPub for 0.2 s, once per client)."""
+
+    km: AsyncKernelManager
+    kc: Any  # jupyter_client's AsyncKernelClient, channels started
+    uses: int = 0
+
+
+_kept: dict[str, _Warm] = {}
 MAX_USES = 50  # a fresh kernel now and then bounds what module-level state can build up
 
+_starting: dict[str, Future[_Warm]] = {}  # kernel name -> a kernel warming up
+_thread: ThreadPoolExecutor | None = None
 
-def _run_code(km: AsyncKernelManager, code: str, timeout: float = 120) -> bool:
+
+def _kernel_thread() -> ThreadPoolExecutor:
+    """The one thread that talks to this process's warm kernels.
+
+    A kernel client's sockets belong to the event loop of the thread that made them, so
+    a kept client is only ever used from here; it also keeps nbclient's signal handling
+    off the main thread (see :func:`_in_thread`). Made on first use, never at import: a
+    fork server must not hold threads.
+    """
+    global _thread
+    if _thread is None:
+        _thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sceptre-kernel")
+    return _thread
+
+
+def _on_kernel_thread(fn: Any, /, **kwargs: Any) -> Any:
+    if threading.current_thread().name.startswith("sceptre-kernel"):
+        return fn(**kwargs)
+    return _kernel_thread().submit(fn, **kwargs).result()
+
+
+def _run_code(kc: Any, code: str, timeout: float = 120) -> bool:
     """Run code in the kernel outside any notebook; True if it ran without error."""
-    kc = km.client()
-    kc.start_channels()
     try:
-        run_sync(kc.wait_for_ready)(timeout=timeout)
         reply = run_sync(kc.execute_interactive)(
             code, silent=True, store_history=False, timeout=timeout, output_hook=lambda _: None
         )
@@ -266,56 +324,68 @@ def _run_code(km: AsyncKernelManager, code: str, timeout: float = 120) -> bool:
     except Exception as error:  # a kernel that cannot be reset is simply not reused
         log.debug("kernel code failed: %s", error)
         return False
-    finally:
-        kc.stop_channels()
 
 
-_starting: dict[str, Any] = {}  # kernel name -> Future of a kernel warming up in a thread
-
-
-def _new_warm_kernel(kernel_name: str, folder: Path) -> AsyncKernelManager:
+def _new_warm_kernel(kernel_name: str, folder: Path, start_timeout: float = 60) -> _Warm:
     km = start_kernel(kernel_name, folder)
-    if not _run_code(km, WARM_UP):
+    warm = _Warm(km, km.client())
+    try:
+        warm.kc.start_channels()
+        run_sync(warm.kc.wait_for_ready)(timeout=start_timeout)
+    except BaseException:
+        _discard_warm(warm)
+        raise
+    if not _run_code(warm.kc, WARM_UP):
         log.debug("warm-up failed; the kernel runs one report only")
-    return km
+        warm.uses = MAX_USES
+    return warm
+
+
+def _discard_warm(warm: _Warm) -> None:
+    try:
+        warm.kc.stop_channels()
+    except Exception as error:  # best effort, like _discard
+        log.debug("kernel client not stopped: %s", error)
+    _discard(warm.km)
 
 
 def prestart(kernel_name: str = "python3", cwd: Path | None = None) -> None:
-    """Start warming a kernel now, in a thread, while this process checks the data.
+    """Start warming a kernel now, in the kernel thread, while this process checks the data.
 
     For a one-off build: the kernel's start-up and imports (another process, another core)
     overlap the checks, and :func:`execute_notebook` with ``reuse_kernel`` picks it up.
     """
     if kernel_name in _kept or kernel_name in _starting:
         return
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sceptre-warm")
-    _starting[kernel_name] = pool.submit(_new_warm_kernel, kernel_name, Path(cwd or os.getcwd()))
-    pool.shutdown(wait=False)
+    folder = Path(cwd or os.getcwd())
+    _starting[kernel_name] = _kernel_thread().submit(_new_warm_kernel, kernel_name, folder)
 
 
 def prestarted() -> bool:
     return bool(_starting)
 
 
-def _warm_kernel(kernel_name: str, folder: Path) -> AsyncKernelManager:
-    """A kept kernel, reset for a new report; or a new one, warmed up and kept."""
+def _warm_kernel(kernel_name: str, folder: Path, start_timeout: float = 60) -> _Warm:
+    """A kept kernel, reset for a new report; or a new one, warmed up and kept.
+
+    Runs on the kernel thread (a pre-started kernel's future is done by then: one thread).
+    """
     starting = _starting.pop(kernel_name, None)
     if starting is not None:
         try:
-            _kept.setdefault(kernel_name, starting.result())
-            _kept_uses[kernel_name] = 0
+            old = _kept.pop(kernel_name, None)
+            _kept[kernel_name] = starting.result()
+            if old is not None:
+                _discard_warm(old)
         except Exception as error:  # the report starts its own kernel instead
             log.debug("pre-started kernel failed: %s", error)
-    km = _kept.pop(kernel_name, None)
-    if km is not None:
-        usable = km.has_kernel and _kept_uses.get(kernel_name, 0) < MAX_USES
-        if usable and _run_code(km, RESET.format(folder=str(folder))):
-            return km
-        _discard(km)
-    _kept_uses[kernel_name] = 0
-    return _new_warm_kernel(kernel_name, folder)
+    warm = _kept.pop(kernel_name, None)
+    if warm is not None:
+        usable = warm.km.has_kernel and warm.uses < MAX_USES
+        if usable and _run_code(warm.kc, RESET.format(folder=str(folder))):
+            return warm
+        _discard_warm(warm)
+    return _new_warm_kernel(kernel_name, folder, start_timeout)
 
 
 def release_kernels() -> None:
@@ -323,12 +393,12 @@ def release_kernels() -> None:
     while _starting:
         _, future = _starting.popitem()
         try:
-            _discard(future.result(timeout=120))
+            _discard_warm(future.result(timeout=120))
         except Exception as error:
             log.debug("pre-started kernel not released: %s", error)
     while _kept:
-        _, km = _kept.popitem()
-        _discard(km)
+        _, warm = _kept.popitem()
+        _discard_warm(warm)
 
 
 def _release_at_exit() -> None:
@@ -350,8 +420,6 @@ def _in_thread(fn: Any, /, **kwargs: Any) -> Any:
     """
     if threading.current_thread() is not threading.main_thread():
         return fn(**kwargs)
-    from concurrent.futures import ThreadPoolExecutor
-
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sceptre-exec")
     try:
         return pool.submit(fn, **kwargs).result()
@@ -386,12 +454,21 @@ def execute_notebook(
         attempt = 0
         while True:
             km: AsyncKernelManager | None = None
+            warm: _Warm | None = None
             watchdog: threading.Timer | None = None
             overran = threading.Event()
+            running: dict[str, Any] = {}
             keep = False
+            run = _on_kernel_thread if reuse_kernel else _in_thread
             try:
                 if reuse_kernel:
-                    km = _warm_kernel(kernel_name, folder)
+                    warm = run(
+                        _warm_kernel,
+                        kernel_name=kernel_name,
+                        folder=folder,
+                        start_timeout=start_timeout,
+                    )
+                    km = warm.km
                 else:
                     km = start_kernel(kernel_name, folder)
 
@@ -409,7 +486,7 @@ def execute_notebook(
                         watchdog.daemon = True
                         watchdog.start()
 
-                executed = _in_thread(
+                executed = run(
                     papermill.execute_notebook,
                     input_path=str(notebook),
                     output_path=str(output),
@@ -421,11 +498,15 @@ def execute_notebook(
                     cwd=None,
                     progress_bar=False,
                     log_output=False,
-                    # Saved after each cell so a timeout or dead kernel keeps what ran.
-                    request_save_on_cell_execute=True,
+                    # Not saved after each cell (papermill writes and validates the whole
+                    # notebook 2-3 times per cell): a timeout or dead kernel keeps what ran
+                    # from ``running``, the notebook in memory.
+                    request_save_on_cell_execute=False,
+                    running=running,
                     start_timeout=start_timeout,
                     execution_timeout=cell_timeout,
                     km=km,
+                    kc=warm.kc if warm is not None else None,
                     keep=reuse_kernel,
                     on_notebook_start=start_watchdog,
                 )
@@ -440,13 +521,13 @@ def execute_notebook(
                     why = f"ran longer than the cell timeout ({cell_timeout:g} s)"
                 else:
                     why = "the kernel died while running it"
-                partial = _read(output)
+                partial = _partial(running, output)
                 index = mark_failed_cell(partial, why) if partial is not None else None
                 message = f"{_cell_name(partial, index)} {why}" if index is not None else why
                 raise ExecutionFailed(message, partial, index) from error
             except (RuntimeError, TimeoutError) as error:
                 # A kernel that never came up: nothing ran yet, so one clean retry is safe.
-                started = _any_cell_started(_read(output))
+                started = _any_cell_started(_partial(running, output))
                 if started or attempt >= start_retries or "kernel" not in str(error).lower():
                     raise ExecutionFailed(f"kernel failed: {error}", None, None) from error
                 attempt += 1
@@ -454,8 +535,10 @@ def execute_notebook(
             finally:
                 if watchdog is not None:
                     watchdog.cancel()
-                if keep and km is not None:
-                    _kept[kernel_name] = km
-                    _kept_uses[kernel_name] = _kept_uses.get(kernel_name, 0) + 1
+                if keep and warm is not None:
+                    warm.uses += 1
+                    _kept[kernel_name] = warm
+                elif warm is not None:
+                    _discard_warm(warm)
                 else:
                     _discard(km)

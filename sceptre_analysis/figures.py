@@ -127,12 +127,21 @@ class ReportData:
             ).reset_index(drop=True)
         return self._reconciled[key]
 
+    def by_agency(self, operation: str, week: pd.Timestamp) -> dict[str, _AgencyWeek]:
+        """The week's result claims, reconciliation rows and pool rows of each agency, as
+        records: :func:`chosen_figures` works on these (row-wise pandas selections per
+        figure were most of a report's time, and of expanding a plan's grid)."""
+        key = ("by_agency",)
+        if key not in self._reconciled:
+            self._reconciled[key] = _index(self)
+        return self._reconciled[key].get((operation, pd.Timestamp(week)), {})
+
     def period(
         self,
         operation: str,
         week: object,
         agency: str | None = None,
-        rows: pd.DataFrame | None = None,
+        rows: pd.DataFrame | list[dict] | None = None,
     ) -> Period:
         """The dates the reports use for the week (and agency): reconciliation's decision
         (``reconcile.dates.PERIOD_RULE``), so the title, the per-day rates and the dates finding
@@ -168,6 +177,51 @@ class ReportData:
         if agency is not None:
             mask &= found["agency"].astype(str) == agency
         return found[mask].reset_index(drop=True)
+
+
+@dataclass
+class _AgencyWeek:
+    """One agency's rows for one operation week, as records in frame order."""
+
+    claims: list[dict] = field(default_factory=list)  # its result claims (no context rows)
+    rec: list[dict] = field(default_factory=list)  # reconciliation's figures
+    pool: list[dict] = field(default_factory=list)  # claims + derived totals, any week
+
+
+def _index(data: ReportData) -> dict[tuple[str, pd.Timestamp], dict[str, _AgencyWeek]]:
+    """Every (operation, week) -> agency -> its rows, in one pass over each table.
+
+    The same selections as ``_week_claims``, ``ReportData.reconciliation`` and the pool's
+    operation and agency filter, keeping each table's row order.
+    """
+    index: dict[tuple[str, pd.Timestamp], dict[str, _AgencyWeek]] = {}
+
+    def slot(operation: str, week: pd.Timestamp, agency: str) -> _AgencyWeek:
+        weeks = index.setdefault((operation, pd.Timestamp(week)), {})
+        return weeks.setdefault(agency, _AgencyWeek())
+
+    for row in data.claims.to_dict("records"):
+        if row["context"] == "" and not pd.isna(row["week"]):
+            slot(row["operation"], row["week"], row["agency"]).claims.append(row)
+    figures = data.analysis().figures
+    if len(figures):
+        figures = figures.assign(
+            operation=figures["operation"].astype(str),
+            agency=figures["agency"].astype(str),
+            area=figures["area"].astype(str),
+            measure=figures["measure"].astype(str),
+            status=figures["status"].astype(str),
+        )
+        for row in figures.to_dict("records"):
+            if not pd.isna(row["week"]):
+                slot(row["operation"], row["week"], row["agency"]).rec.append(row)
+    pool: dict[tuple[str, str], list[dict]] = {}
+    for row in data.pool().to_dict("records"):
+        pool.setdefault((row["operation"], row["agency"]), []).append(row)
+    for (operation, _), agencies in index.items():
+        for agency, rows in agencies.items():
+            rows.pool = pool.get((operation, agency), [])
+    return index
 
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -296,12 +350,16 @@ def claim_of(row: object, vocabulary: Vocabulary) -> Claim:
 
 
 def number_text(role: MeasureRole | None) -> Callable[[float], str]:
-    """How a value of this measure is written: ``£1,940``, ``14%``, ``1,002``."""
+    """How a value of this measure is written: ``£1,940``, ``14%``, ``1,002``; a fraction as
+    a percentage (0.2 as ``20%``)."""
 
     def show(value: float) -> str:
         number = format_number(round(float(value), 2))
         if role is None:
             return number
+        if role.kind == "fraction":  # "a fifth" (0.2) reads as 20%, not 0.20
+            share = round(float(value) * 100, 1)
+            return f"{share:,.0f}%" if share.is_integer() else f"{share:,.1f}%"
         if role.is_money and not float(value).is_integer():
             number = f"{float(value):,.2f}"
         return f"{role.prefix}{number}{role.suffix}"
@@ -373,16 +431,21 @@ class Period:
         return f"{wording[0].upper()}{wording[1:]}, {self.text}"
 
 
-def selected_period(rows: pd.DataFrame) -> Period:
+def selected_period(rows: pd.DataFrame | Iterable[dict]) -> Period:
     """The period the rows give: the one most of their dated claims state.
 
     Exact periods win over month-only ones; undated rows give none.
     """
+    triples: Iterable[tuple[Any, Any, Any]]
+    if isinstance(rows, pd.DataFrame):
+        triples = zip(rows["period_kind"], rows["period_start"], rows["period_end"], strict=True)
+    else:
+        triples = ((r["period_kind"], r["period_start"], r["period_end"]) for r in rows)
+    stated = [(kind, start, end) for kind, start, end in triples if not pd.isna(start)]
     for kind in ("exact", "month"):
-        dated = rows[(rows["period_kind"] == kind) & rows["period_start"].notna()]
-        if dated.empty:
+        counts = Counter((start, end) for k, start, end in stated if k == kind)
+        if not counts:
             continue
-        counts = Counter(zip(dated["period_start"], dated["period_end"], strict=True))
         (start, end), _ = max(counts.items(), key=lambda item: (item[1], item[0][0]))
         return Period(pd.Timestamp(start), pd.Timestamp(end), kind)
     return Period(None, None, "undated")
@@ -452,11 +515,11 @@ def _week_claims(data: ReportData, operation: str, week: pd.Timestamp) -> pd.Dat
 
 
 def _status(
-    data: ReportData, chosen: Claim, candidates: pd.DataFrame, disputed: bool
+    data: ReportData, chosen: Claim, candidates: list[dict], disputed: bool
 ) -> tuple[str, list[str]]:
     """The status word for a chosen claim, and the sources that agree with it."""
     agreeing: list[str] = []
-    for row in candidates.to_dict("records"):
+    for row in candidates:
         other = claim_of(row, data.vocabulary)
         if other.is_change != chosen.is_change:
             continue
@@ -484,32 +547,34 @@ def chosen_figures(
     """One figure per (area, measure) the agency has in the week, in measures.csv order."""
     data = report_data(dataset)
     week = pd.Timestamp(str(week))
-    claims = _week_claims(data, operation, week)
-    claims = claims[claims["agency"] == agency]
-    rec = data.reconciliation(operation, week)
-    rec = rec[rec["agency"] == agency]
+    rows = data.by_agency(operation, week).get(agency) or _AgencyWeek()
     doubtful_areas = {
-        str(row.area): finding_id(agency, str(row.area), WHOLE_LIST)
-        for row in rec[(rec["measure"] == WHOLE_LIST)].itertuples(index=False)
+        str(row["area"]): finding_id(agency, str(row["area"]), WHOLE_LIST)
+        for row in rows.rec
+        if row["measure"] == WHOLE_LIST
     }
-    pool = data.pool()
-    pool = pool[
-        (pool["agency"] == agency)
-        & (pool["operation"] == operation)
-        & pool["period_start"].isin(claims["period_start"])
-    ]
-    period = data.period(operation, week, agency, claims)
+    items: dict[tuple[str, str], dict] = {}
+    for row in rows.rec:
+        items.setdefault((row["area"], row["measure"]), row)
+    starts = {row["period_start"] for row in rows.claims}
+    pool: dict[tuple[str, str], list[dict]] = {}
+    for row in rows.pool:
+        if row["period_start"] in starts:
+            pool.setdefault((row["area"], row["measure"]), []).append(row)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows.claims:
+        groups.setdefault((row["area"], row["measure"]), []).append(row)
+    period = data.period(operation, week, agency, rows.claims)
     figures: list[Figure] = []
-    for (area_key, measure_key), group in claims.groupby(["area", "measure"], sort=False):
-        area, measure = str(area_key), str(measure_key)
+    for (area, measure), group in groups.items():
         role = data.roles.get(measure)
         if role is None:
             continue
-        item = rec[(rec["area"] == area) & (rec["measure"] == measure)]
-        candidates = pool[(pool["area"] == area) & (pool["measure"] == measure)]
+        item = items.get((area, measure))
+        candidates = pool.get((area, measure), [])
         chosen_row, derived = _chosen_row(group, candidates, item)
         chosen = claim_of(chosen_row, data.vocabulary)
-        conflict = not item.empty and str(item.iloc[0]["status"]) in ("conflict", "scope")
+        conflict = item is not None and str(item["status"]) in ("conflict", "scope")
         status, supporters = _status(data, chosen, candidates, conflict or area in doubtful_areas)
         finding = ""
         if area in doubtful_areas:
@@ -523,7 +588,7 @@ def chosen_figures(
                 int(r["line"]),
                 str(r["quote"]),
             )
-            for r in group.to_dict("records")
+            for r in group
             if not claim_of(r, data.vocabulary).is_exact
         ]
         lines = [int(x) for x in chosen_row["lines"]] if derived else [int(chosen_row["line"])]
@@ -619,25 +684,22 @@ def _own_period(row: Mapping[str, Any] | pd.Series, week: Period) -> Period:
     return Period(None, None, "undated")
 
 
-def _chosen_row(
-    group: pd.DataFrame, candidates: pd.DataFrame, item: pd.DataFrame
-) -> tuple[dict, bool]:
+def _chosen_row(stated: list[dict], candidates: list[dict], item: dict | None) -> tuple[dict, bool]:
     """The claim reconciliation chose (a stated row, or a total computed from its parts)."""
-    stated = group.to_dict("records")
-    if not item.empty and not pd.isna(item.iloc[0]["chosen"]):
-        value = float(item.iloc[0]["chosen"])
-        source = str(item.iloc[0]["chosen_source"])
+    if item is not None and not pd.isna(item["chosen"]):
+        value = float(item["chosen"])
+        source = str(item["chosen_source"])
         matches = [r for r in stated if r["source_id"] == source and float(r["value"]) == value]
         exact = [r for r in matches if r["qualifier"] == ""]
         if exact:
             return exact[0], False
-        derived = candidates[
-            candidates["derived"].astype(bool)
-            & (candidates["source_id"] == source)
-            & (candidates["value"].astype(float) == value)
+        derived = [
+            r
+            for r in candidates
+            if bool(r["derived"]) and r["source_id"] == source and float(r["value"]) == value
         ]
-        if not derived.empty:  # an exact total computed from its parts beats a hedged one
-            row = derived.iloc[0].to_dict()
+        if derived:  # an exact total computed from its parts beats a hedged one
+            row = dict(derived[0])
             row.setdefault("value_high", float("nan"))
             return row, True
         if matches:
@@ -654,10 +716,9 @@ def enough_figures(figures: Iterable[Figure]) -> bool:
 def reportable_agencies(dataset: Dataset | ReportData, operation: str, week: object) -> list[str]:
     """Agencies with enough figures in the week for an operation summary."""
     data = report_data(dataset)
-    claims = _week_claims(data, operation, pd.Timestamp(str(week)))
     return [
         agency
-        for agency in sorted(set(claims["agency"]))
+        for agency in sorted(data.by_agency(operation, pd.Timestamp(str(week))))
         if enough_figures(chosen_figures(data, operation, week, agency))
     ]
 

@@ -81,7 +81,10 @@ def _templates_hash() -> str:
 
 
 def data_hash(
-    dataset: Dataset, parameters: dict[str, Any], reads: dict[str, str] | None = None
+    dataset: Dataset,
+    parameters: dict[str, Any],
+    reads: dict[str, str] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> str:
     """Hash of the data a report reads: all of it, or its declared slice of the tallies.
 
@@ -93,16 +96,24 @@ def data_hash(
     wanted = {column: parameters.get(name) for name, column in (reads or {}).items()}
     if not wanted or any(v in (None, "") or c not in tallies.columns for c, v in wanted.items()):
         return dataset.fingerprint()
+    memo = {} if memo is None else memo  # one plan's jobs share the columns and files
     mask = None
     for column, value in wanted.items():
-        text = tallies[column].map(_as_text)
+        if f"text:{column}" not in memo:
+            memo[f"text:{column}"] = tallies[column].map(_as_text)
+        text = memo[f"text:{column}"]
         mask = (text == str(value)) if mask is None else mask & (text == str(value))
     digest = hashlib.sha256(b"slice\0")
     digest.update(tallies[mask].to_csv(index=False).encode())
-    folder = Path(dataset.data_dir)
-    for file in sorted(p for p in folder.rglob("*.csv") if p.name != "tallies.csv"):
-        digest.update(f"\0{file.relative_to(folder).as_posix()}\0".encode())
-        digest.update(file.read_bytes())
+    if "others" not in memo:
+        folder = Path(dataset.data_dir)
+        memo["others"] = [
+            part
+            for file in sorted(p for p in folder.rglob("*.csv") if p.name != "tallies.csv")
+            for part in (f"\0{file.relative_to(folder).as_posix()}\0".encode(), file.read_bytes())
+        ]
+    for part in memo["others"]:
+        digest.update(part)
     return digest.hexdigest()
 
 
@@ -125,13 +136,14 @@ def input_hashes(
     templates: str | None = None,
     reads: dict[str, str] | None = None,
     files: dict[str, str] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """The hash of each input that decides a report's content, including the contents of the
     files its path parameters name (a draft, a document): editing one rebuilds the report."""
     hashes = {
         "notebook": _sha(Path(notebook).read_bytes()),
         "parameters": _sha(json.dumps(parameters, sort_keys=True, default=str)),
-        "data": data_hash(dataset, parameters, reads),
+        "data": data_hash(dataset, parameters, reads, memo),
         "formats": ",".join(sorted(formats)),
         "package": __version__,
         "templates": templates if templates is not None else _templates_hash(),
@@ -172,6 +184,7 @@ def prepare_jobs(
     jobs: list[Job] = []
     problems: list[str] = []
     templates = _templates_hash()
+    memo: dict[str, Any] = {}
     by_stem: dict[str, Job] = {}
     for item in reports:
         planned = item if isinstance(item, PlannedReport) else PlannedReport(item)
@@ -195,6 +208,7 @@ def prepare_jobs(
                 templates=templates,
                 reads=ready.reads,
                 files=ready.files,
+                memo=memo,
             ),
             planned.origin,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,8 +73,30 @@ def _type_name(inferred: object, default: object) -> str:
     return type(default).__name__ if default is not None else "str"
 
 
+_DECLARED: dict[tuple[str, bytes], dict[str, Parameter]] = {}
+
+
 def notebook_parameters(notebook: Path) -> dict[str, Parameter]:
-    """Parameters declared in the notebook's ``parameters`` cell, with their defaults."""
+    """Parameters declared in the notebook's ``parameters`` cell, with their defaults.
+
+    Inspected once per notebook content: a plan's grid checks the same notebook for every
+    report of it (each inspection reads and validates the whole notebook).
+    """
+    try:
+        key = (str(notebook), Path(notebook).read_bytes())
+    except OSError:
+        key = None
+    if key is not None and key in _DECLARED:
+        return dict(_DECLARED[key])
+    declared = _inspect(notebook)
+    if key is not None:
+        if len(_DECLARED) > 64:
+            _DECLARED.clear()
+        _DECLARED[key] = declared
+    return dict(declared)
+
+
+def _inspect(notebook: Path) -> dict[str, Parameter]:
     from papermill.inspection import inspect_notebook  # heavy; not needed inside kernels
 
     found = inspect_notebook(str(notebook))
@@ -167,13 +190,27 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
 is not checked (its valid values would be those of nothing)."""
 
 
+_ALLOWED: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, str, str], list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def allowed_values(
     name: str, dataset: Dataset, chosen: Mapping[str, Any] | None = None
 ) -> list[str]:
-    """Valid values of a data-backed parameter given the others chosen so far."""
+    """Valid values of a data-backed parameter given the others chosen so far.
+
+    Listed once per loaded dataset and choice (a plan's grid checks every report's values
+    against the same lists); a dataset is never changed once loaded.
+    """
     if name not in CHOICES:
         return []
-    return CHOICES[name](dataset, chosen or {})
+    chosen = chosen or {}
+    key = (name, str(chosen.get("operation") or ""), str(chosen.get("week") or ""))
+    known = _ALLOWED.setdefault(dataset, {})
+    if key not in known:
+        known[key] = CHOICES[name](dataset, chosen)
+    return list(known[key])
 
 
 def grid_values(name: str, dataset: Dataset, chosen: Mapping[str, Any] | None = None) -> list[str]:

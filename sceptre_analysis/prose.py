@@ -31,8 +31,11 @@ __all__ = [
 
 
 def _lower(label: str) -> str:
-    """ "Knives seized by officers" -> "knives seized by officers" (acronyms kept)."""
+    """ "Knives seized by officers" -> "knives seized by officers"; acronyms ("NPCC ...") and
+    names ("Border Force referrals": a later word is capitalised) keep their capitals."""
     if len(label) > 1 and label[:2].isupper():
+        return label
+    if any(word[:1].isupper() for word in label.split()[1:]):
         return label
     return label[:1].lower() + label[1:]
 
@@ -70,10 +73,12 @@ def _span(figure: Figure, text: str) -> Markup:
 
 
 def _family(figure: Figure, here: dict[str, Figure], roles: Roles, *, as_part: bool = False):
-    """A figure followed by its breakdown: "over 9,639 knives (of which 936 ... and 8,703 ...)"."""
+    """A figure followed by its breakdown: "over 9,639 knives (of which 936 ... and 8,703 ...)".
+
+    One level only: a part's own parts are in the figures table, not in brackets in brackets."""
     text = _span(figure, item_text(figure, as_part=as_part))
     parts = [m for m in roles.order(here) if roles.nearest(m, here) == figure.measure]
-    if not parts:
+    if not parts or as_part:
         return text
     lead = "of which" if roles.complete(figure.measure, parts) else "including"
     inner = join_words([str(_family(here[p], here, roles, as_part=True)) for p in parts])
@@ -146,8 +151,10 @@ def lede_html(
         sentences.append(
             Markup("Figures from a list whose scope is doubtful are left out ({}).").format(links)
         )
+    # The trust sentence counts every figure of the report's table (a disputed length of the
+    # operation too), as the report's status on the landing page does.
     statuses = ("confirmed", "single source", "not verified", "disputed")
-    counts = {s: sum(1 for f in results if f.status == s) for s in statuses}
+    counts = {s: sum(1 for f in figures if f.status == s) for s in statuses}
     notes = []
     if counts["confirmed"]:
         n = counts["confirmed"]
@@ -168,7 +175,12 @@ def lede_html(
         n = counts["disputed"]
         notes.append(f"{spell_small(n)} {'is' if n == 1 else 'are'} disputed")
     if notes and results:
-        sentences.append(Markup("Of these figures, {}.").format(join_words(notes)))
+        total = sum(counts.values())
+        sentences.append(
+            Markup("Of the report's {} {}, {}.").format(
+                spell_small(total), "figure" if total == 1 else "figures", join_words(notes)
+            )
+        )
     return Markup("<p class='lede'>{}</p>").format(Markup(" ").join(sentences))
 
 

@@ -60,16 +60,6 @@ def _overall_status(figures: list[Figure]) -> str:
     return ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no figures"
 
 
-def _verification(data: ReportData, source_ids: list[str]) -> str:
-    sources = data.sources.set_index("source_id")
-    flags = [bool(sources.loc[s, "verified"]) for s in source_ids if s in sources.index]
-    if flags and all(flags):
-        return "verified"
-    if any(flags):
-        return f"partly verified ({sum(flags)} of {len(flags)} sources)"
-    return "not verified"
-
-
 class OperationSummary:
     """One agency's figures for one week of an operation."""
 
@@ -104,7 +94,7 @@ class OperationSummary:
             "period_wording": self.period.wording,
             "period_heading": self.period.heading,
             "status": _overall_status(self.figures),
-            "verification": _verification(
+            "verification": tables.verification_text(
                 self.data, list(dict.fromkeys(f.source_id for f in self.figures))
             ),
             "figures": tables.plain(self._table),
@@ -179,7 +169,9 @@ class SourceCheck:
             "period_wording": self.period.wording,
             "period_heading": self.period.heading,
             "status": _overall_status(self.figures),
-            "verification": _verification(self.data, sorted(set(self.claims["source_id"]))),
+            "verification": tables.verification_text(
+                self.data, sorted(set(self.claims["source_id"]))
+            ),
             "figures": tables.plain(table),
             "charts": [],
         }

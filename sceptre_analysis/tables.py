@@ -87,9 +87,24 @@ def status_cell(figure: Figure, *, link: bool = True) -> Markup:
     return Markup("<span class='status {}'>{}</span>").format(css, figure.status)
 
 
+def _significant(value: float) -> int:
+    """Significant figures a source gave: 10,000 has one, 1,926 four, 0 none."""
+    digits = str(int(abs(value))).rstrip("0") if value and float(value).is_integer() else ""
+    return len(digits) if digits else len(f"{abs(value):g}".replace(".", "").lstrip("0"))
+
+
+def _step(stated: float, rate: float) -> int:
+    """The rounding step of a hedged rate: no more precise than the stated figure (at least two
+    significant figures), so "around 10,000" over seven days is "around 1,400", not 1,429."""
+    keep = max(2, _significant(stated))
+    digits = len(str(int(abs(rate)))) if rate >= 1 else 1
+    return max(1, 10 ** (digits - keep))
+
+
 def per_day_text(figure: Figure) -> str:
-    """ "143" arrests a day, or "more than 142" for a hedged figure; blank where a per-day rate
-    means nothing (``per_day`` is not yes) or the period is not known to the day."""
+    """ "143" arrests a day, or "more than 1,400" for a hedged figure (rounded no finer than the
+    source's own figure); blank where a per-day rate means nothing (``per_day`` is not yes) or
+    the period is not known to the day."""
     days = figure.period.days
     claim = figure.claim
     if not figure.role.per_day or not days or claim.is_change or figure.doubtful_scope:
@@ -97,18 +112,24 @@ def per_day_text(figure: Figure) -> str:
     import math
 
     rate = claim.value / days
+    step = _step(claim.value, rate)
     match claim.meaning:
         case "exact":
             return format_number(round(rate)) if rate.is_integer() else f"about {round(rate):,}"
         case "more" | "at_least":
-            return f"{claim.phrase} {math.floor(rate):,}"
+            return f"{claim.phrase} {math.floor(rate / step) * step:,}"
         case "less" | "at_most":
-            return f"{claim.phrase} {math.ceil(rate):,}"
+            return f"{claim.phrase} {math.ceil(rate / step) * step:,}"
         case "range":
             assert claim.high is not None
-            return f"between {math.floor(rate):,} and {math.ceil(claim.high / days):,}"
+            high = claim.high / days
+            low_step, high_step = step, _step(claim.high, high)
+            return (
+                f"between {math.floor(rate / low_step) * low_step:,} and "
+                f"{math.ceil(high / high_step) * high_step:,}"
+            )
         case _:
-            return f"{claim.phrase or 'about'} {round(rate):,}"
+            return f"{claim.phrase or 'about'} {round(rate / step) * step:,}"
 
 
 def _measure_cell(label: str, depth: int, parent_complete: bool) -> Markup | str:
@@ -257,6 +278,18 @@ def claims_table(data: ReportData, claims: pd.DataFrame, citations: Citations) -
     return pd.DataFrame(rows, columns=columns)
 
 
+def verification_text(data: ReportData, source_ids: list[str]) -> str:
+    """ "verified", "partly verified (2 of 5 sources)" or "not verified": how many of a
+    report's sources had their quotes checked against a saved document."""
+    sources = data.sources.set_index("source_id")
+    flags = [bool(sources.loc[s, "verified"]) for s in source_ids if s in sources.index]
+    if flags and all(flags):
+        return "verified"
+    if any(flags):
+        return f"partly verified ({sum(flags)} of {len(flags)} sources)"
+    return "not verified"
+
+
 def sources_html(citations: Citations) -> Markup:
     """The Sources list: exactly the sources the report cited, each with its checking state."""
     if not citations.cited:
@@ -272,20 +305,27 @@ def sources_html(citations: Citations) -> Markup:
         )
         url = str(record.get("url") or "")
         link = Markup(" <a href='{0}'>{0}</a>").format(url) if url else ""
+        note = record.get("note")
+        noted = f"; {note.strip()}" if isinstance(note, str) and note.strip() else ""
         items.append(
             Markup(
-                "<li id='{anchor}'><strong>{cite}</strong> ({kind}; {checked}; id "
+                "<li id='{anchor}'><strong>{cite}</strong> ({kind}{noted}; {checked}; id "
                 "<code>{sid}</code>){link}</li>"
             ).format(
                 anchor=source_anchor(source_id),
                 cite=cite(record),
                 kind=kind,
+                noted=noted,
                 checked=checked,
                 sid=source_id,
                 link=link,
             )
         )
-    return Markup("<ol class='sources'>{}</ol>").format(Markup("").join(items))
+    return Markup(
+        "<ol class='sources'>{}</ol><p class='sources-note'>A “line” after a source is the row "
+        "of the data file <code>tallies.csv</code> that records the figure with the source's "
+        "words.</p>"
+    ).format(Markup("").join(items))
 
 
 #: Characters above which a figure cell may wrap ("between 800 and 1,000" does not).

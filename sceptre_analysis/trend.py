@@ -223,13 +223,22 @@ class TrendReport:
         role = self.data.roles[root]
         bars = []
         months = [f"{w:%b %Y}" for w in self.weeks]
-        # Subsets (part_of) may overlap each other: only the one most weeks give is drawn.
+        # Subsets (part_of) may overlap each other: each week draws one, the one most weeks
+        # give among those it has, so every breakdown the prose states is drawn.
         counts: dict[str, int] = {}
         for point in points:
             if point is not None and not point.complete:
                 for part in point.parts:
                     counts[part.measure] = counts.get(part.measure, 0) + 1
-        kept_subset = max(counts, key=lambda m: (counts[m], -len(m))) if counts else ""
+        rank = sorted(counts, key=lambda m: (-counts[m], len(m), m))
+
+        def drawn(point: Point) -> list[Figure]:
+            if point.complete:
+                return list(point.parts)
+            have = {p.measure for p in point.parts}
+            kept = next((m for m in rank if m in have), "")
+            return [p for p in point.parts if p.measure == kept]
+
         for week, point in zip(self.weeks, points, strict=True):
             same_month = months.count(f"{week:%b %Y}") > 1
             label = f"{week.day} {week:%b}\n{week:%Y}" if same_month else f"{week:%b}\n{week:%Y}"
@@ -243,9 +252,7 @@ class TrendReport:
                     text=point.text.replace(" (sum of the parts given)", "*"),
                     hedged=point.total is not None and point.total.hedged,
                     segments=tuple(
-                        (p.role.label, p.claim.high or p.value, p.hedged)
-                        for p in point.parts
-                        if point.complete or p.measure == kept_subset
+                        (p.role.label, p.claim.high or p.value, p.hedged) for p in drawn(point)
                     ),
                     marker=DISPUTED_MARK if point.disputed else "",
                     complete=point.complete,
@@ -279,13 +286,7 @@ class TrendReport:
             bars=[root],
             segments={
                 root: list(
-                    dict.fromkeys(
-                        f.measure
-                        for p in points
-                        if p is not None
-                        for f in p.parts
-                        if p.complete or f.measure == kept_subset
-                    )
+                    dict.fromkeys(f.measure for p in points if p is not None for f in drawn(p))
                 )
             },
         )
@@ -453,7 +454,9 @@ class TrendReport:
             "period_wording": "weeks of action",
             "period_heading": self.period_heading,
             "status": ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no figures",
-            "verification": "see Sources",
+            "verification": tables.verification_text(
+                self.data, list(dict.fromkeys(f.source_id for f in figures))
+            ),
             "figures": tables.plain(self._table),
             "charts": [c.meta() for c in self.charts],
         }

@@ -326,6 +326,18 @@ def test_validate_and_build_refuse_the_same_data_with_the_same_problem(
         )
 
 
+def test_a_build_without_any_documents_folder_says_quotes_are_not_checked(tmp_path, monkeypatch):
+    from sceptre_analysis import paths
+
+    monkeypatch.setattr(paths, "documents_dirs", lambda *a, **k: [])
+    notebook = Path(__file__).parent / "fixtures" / "batch" / "ok.ipynb"
+    result = run(
+        "build", str(notebook), "--format", "ipynb", "--out", str(tmp_path / "out"), "-j", "1"
+    )
+    assert result.exit_code == 0, result.output
+    assert "no documents folder found" in result.output and "not verified" in result.output
+
+
 # ---- a mistake in the command exits 2 in every command -------------------------------------------
 
 

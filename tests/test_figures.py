@@ -213,3 +213,14 @@ def test_a_figure_that_joined_the_week_by_its_month_gets_no_per_day_rate(tmp_pat
     drugs = figures["drugs_illegal_items"]
     assert drugs.period.kind == "month" and per_day_text(drugs) == ""
     assert per_day_text(figures["arrests"]) == "about 282"  # 1,977 over the week's 7 days
+
+
+def test_a_fraction_reads_as_a_percentage(data):
+    import dataclasses
+
+    from sceptre_analysis.figures import number_text
+
+    role = next(iter(data.roles.values()))
+    fraction = dataclasses.replace(role, kind="fraction", unit="fraction", prefix="", suffix="")
+    assert number_text(fraction)(0.2) == "20%"
+    assert number_text(fraction)(0.333) == "33.3%"

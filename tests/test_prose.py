@@ -46,8 +46,9 @@ def test_lede_states_per_day_rates_for_totals_only(data):
     text = " ".join(_soup(report.lede_html()).get_text(" ").split())
     assert "Over the seven days that is 1,377 knives recovered, about 282 arrests" in text
     assert "a day" in text and "knife-related arrests a day" not in text
-    assert "about 286 weapon sweeps" not in text  # hedged: "around 2,000" / 7 keeps its hedge
-    assert "around 286 weapon sweeps" in text
+    # hedged: "around 2,000" / 7 keeps its hedge, and no more precision than the source gave
+    assert "about 286 weapon sweeps" not in text and "around 286" not in text
+    assert "around 290 weapon sweeps" in text
 
 
 def test_source_check_groups_findings_by_kind_and_lists_only_the_weeks_sources(data):
@@ -116,3 +117,63 @@ def test_a_share_is_named_before_its_figure_without_a_doubled_of(data):
     assert item_text(share) == "share of arrests that were knife-related (32%)"
     rate = dataclasses.replace(share, role=dataclasses.replace(share.role, label="Failure rate"))
     assert item_text(rate) == "failure rate of 32%"
+
+
+def test_the_ledes_trust_sentence_counts_the_same_figures_as_the_reports_status(data):
+    """The headline and the landing page never disagree on how many figures are disputed."""
+    from sceptre_analysis.narrative import spell_small
+
+    report = summary.operation_summary(data, operation=OP, week="2021-11-15", agency=NATIONAL)
+    text = " ".join(_soup(report.lede_html()).get_text(" ").split())
+    total = len(report.figures)
+    assert f"Of the report's {spell_small(total)} figures," in text
+    for part in report.meta()["status"].split(", "):
+        count, status = part.split(" ", 1)
+        assert f"{spell_small(int(count))} " in text.split("Of the report's")[1], status
+
+
+def test_a_label_is_lowercased_in_a_sentence_unless_it_is_a_name():
+    from sceptre_analysis.prose import _lower
+
+    assert _lower("Knives seized by officers") == "knives seized by officers"
+    assert _lower("Border Force referrals") == "Border Force referrals"
+    assert _lower("NPCC forces") == "NPCC forces"
+
+
+def test_every_breakdown_the_trend_states_is_drawn_in_its_weeks_bar(tmp_path):
+    """A week whose only subset is not the one most weeks give still draws it (the prose
+    states it; the chart must not show that week as "no breakdown given")."""
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "measures.csv").open("a", encoding="utf-8") as measures:
+        measures.write(
+            "arrests_stop_search,Arrests from stop and search,arrest from stop and search,"
+            "arrests from stop and search,count,enforcement,,arrests,yes,Arrests after a search.\n"
+        )
+    with (folder / "tallies.csv").open("a", encoding="utf-8") as tallies:
+        tallies.write(
+            "Operation Sceptre,2022-05-16,2022-05-22,National (all forces),England and Wales,"
+            "arrests_stop_search,300,,npcc-2022,300 arrests from stop and search\n"
+        )
+    data = report_data(load_dataset(folder, documents=None))
+    trend = summary.trend_report(data, operation=OP, agency=NATIONAL)
+    arrests = next(c for c in trend.charts if c.bars == ["arrests"])
+    may = next(piece for piece in arrests.alt.split("; ") if piece.startswith("May 2022"))
+    assert "Arrests from stop and search 300" in may
+    nov = next(piece for piece in arrests.alt.split("; ") if piece.startswith("Nov 2021"))
+    assert "Knife-related arrests 773" in nov and "stop and search" not in nov
+
+
+def test_a_trend_states_how_many_of_its_sources_were_checked(data):
+    """The landing page shows the same verification words for every kind of report."""
+    import dataclasses
+
+    trend = summary.trend_report(data, operation=OP, agency=NATIONAL)
+    assert trend.meta()["verification"] == "not verified"  # the fixture has no documents
+    checked = data.sources.assign(verified=True)
+    data = dataclasses.replace(data, sources=checked, _reconciled={})
+    assert summary.trend_report(data, operation=OP, agency=NATIONAL).meta()["verification"] == (
+        "verified"
+    )

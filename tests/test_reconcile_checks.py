@@ -489,6 +489,9 @@ def test_a_force_wide_figure_for_a_longer_period_credited_to_the_week():
         ]
     )
     assert "force_wide_as_operation" in kinds(result)
+    # the longer period is named, as the source gives it
+    finding = of_kind(result, "force_wide_as_operation").iloc[0]
+    assert "gives for Test Police, whole of 2020 (line" in finding["explanation"]
 
 
 # ---- 8. wording ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from sceptre_analysis.vocab import Vocabulary
@@ -190,17 +191,25 @@ def _with_status(figures: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     if len(about):
         order = {s: i for i, s in enumerate(SEVERITIES)}
         about = about.assign(_rank=about["severity"].map(order)).sort_values("_rank")
-        grouped = about.groupby(key, dropna=False, sort=False).agg(
-            status=("severity", "first"),
-            kinds=("kind", lambda s: list(dict.fromkeys(s))),
-            explanation=("explanation", " ".join),
-        )
-        index = pd.MultiIndex.from_frame(figures[key])
-        hit = grouped.reindex(index)
-        mask = hit["status"].notna().to_numpy()
-        figures.loc[mask, "status"] = hit["status"].to_numpy()[mask]
-        figures.loc[mask, "explanation"] = hit["explanation"].to_numpy()[mask]
-        figures["kinds"] = [k if isinstance(k, list) else [] for k in hit["kinds"].tolist()]
+        # per figure, worst first: its status, its kinds once each, its explanations joined
+        grouped: dict[tuple, tuple[str, dict[str, None], list[str]]] = {}
+        for *place, severity, kind, explanation in zip(
+            *(about[name].tolist() for name in [*key, "severity", "kind", "explanation"]),
+            strict=True,
+        ):
+            _, kinds, explanations = grouped.setdefault(tuple(place), (severity, {}, []))
+            kinds[kind] = None
+            explanations.append(explanation)
+        joined = {k: (v[0], list(v[1]), " ".join(v[2])) for k, v in grouped.items()}
+        hits = [
+            joined.get(place)
+            for place in zip(*(figures[name].tolist() for name in key), strict=True)
+        ]
+        mask = np.array([h is not None for h in hits], dtype=bool)
+        found_rows = [h for h in hits if h is not None]
+        figures.loc[mask, "status"] = [h[0] for h in found_rows]
+        figures.loc[mask, "explanation"] = [h[2] for h in found_rows]
+        figures["kinds"] = [h[1] if h is not None else [] for h in hits]
     figures["scope_doubtful"] = False
     lists = found[found["measure"] == "(whole list)"]
     for row in lists.itertuples(index=False):  # the figures of a list with the wrong scope

@@ -6,16 +6,17 @@ helpers make that cheap (plain dictionaries and arrays, no scan of all claims pe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from .model import ClaimRef, Context, Finding
 
-__all__ = ["Analysis", "Check", "join_words"]
+__all__ = ["Analysis", "Check", "Row", "join_words"]
 
 T = TypeVar("T")
 
@@ -26,6 +27,27 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class Row(Mapping[str, object]):
+    """One row of a frame held as columns: a claim or a figure with its values read on demand
+    (a finding reads a few of some 70 columns; copying them all into a dictionary was most of
+    the cost of writing it)."""
+
+    __slots__ = ("_columns", "_i")
+
+    def __init__(self, columns: Mapping[str, object], i: int) -> None:
+        self._columns = columns
+        self._i = i
+
+    def __getitem__(self, name: str) -> object:
+        return self._columns[name][self._i]  # type: ignore[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 @dataclass
@@ -51,10 +73,9 @@ class Analysis:
             return {}
         return {int(g): i for i, g in enumerate(self.figures["group"].tolist())}
 
-    def figure(self, group: int) -> dict[str, object]:
-        """One figure's row as a dictionary (built when asked: few figures have findings)."""
-        i = self._figure_position[int(group)]
-        return {name: column[i] for name, column in self._figure_columns.items()}
+    def figure(self, group: int) -> Mapping[str, object]:
+        """One figure's row, read-only (its values are read when asked)."""
+        return Row(self._figure_columns, self._figure_position[int(group)])
 
     @cached_property
     def _columns(self) -> dict[str, object]:
@@ -62,15 +83,28 @@ class Analysis:
 
     @cached_property
     def _position(self) -> dict[object, int]:
-        return {label: i for i, label in enumerate(self.claims.index)}
+        return {label: i for i, label in enumerate(self.claims.index.tolist())}
 
     @cached_property
-    def _group_index(self) -> dict:
-        return self.claims.groupby("group").indices if len(self.claims) else {}
+    def _by_group(self) -> tuple[np.ndarray, np.ndarray]:
+        """The claims' positions sorted by figure (stable), and their figures in that order."""
+        if not len(self.claims):
+            return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+        groups = self.claims["group"].to_numpy()
+        order = np.argsort(groups, kind="stable")
+        return order, groups[order]
+
+    def _in_group(self, group: int) -> np.ndarray:
+        """Positions of the claims of one figure, in row order (binary search, no dictionary
+        of every figure)."""
+        order, ordered = self._by_group
+        start = np.searchsorted(ordered, group, side="left")
+        end = np.searchsorted(ordered, group, side="right")
+        return order[start:end]
 
     @cached_property
     def _line_index(self) -> dict[int, object]:
-        return dict(zip(self.claims["line"].tolist(), self.claims.index, strict=True))
+        return dict(zip(self.claims["line"].tolist(), self.claims.index.tolist(), strict=True))
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """``build()`` once per analysis (a frame several parts of a check read)."""
@@ -79,21 +113,19 @@ class Analysis:
             cache[key] = build()
         return cache[key]
 
-    def record(self, label: object) -> dict[str, object]:
-        """One claim (by its index label) as a dictionary."""
-        i = self._position[label]
-        return {name: column[i] for name, column in self._columns.items()}
+    def record(self, label: object) -> Mapping[str, object]:
+        """One claim (by its index label), read-only (its values are read when asked)."""
+        return Row(self._columns, self._position[label])
 
     def group_labels(self, group: int) -> list[object]:
         """Index labels of the claims of one figure."""
-        positions = self._group_index.get(group, [])
-        return [self.claims.index[i] for i in positions]
+        return self.claims.index[self._in_group(group)].tolist()
 
     def rows(self, group: int) -> pd.DataFrame:
         """The claims of one figure (a small frame)."""
-        return self.claims.iloc[self._group_index.get(group, [])]
+        return self.claims.iloc[self._in_group(group)]
 
-    def at_line(self, line: object) -> dict[str, object]:
+    def at_line(self, line: object) -> Mapping[str, object]:
         """The claim recorded on a line of tallies.csv."""
         return self.record(self._line_index[int(line)])
 

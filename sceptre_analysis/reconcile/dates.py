@@ -11,7 +11,7 @@ import pandas as pd
 from sceptre_analysis.narrative import spell_small
 
 from .base import Analysis, join_words
-from .model import Finding, month_names, weekday_names
+from .model import Finding, decode, month_names, weekday_names
 from .textscan import rows_matching
 
 __all__ = ["PERIOD_RULE", "RULE", "dates", "decided_periods"]
@@ -59,7 +59,7 @@ def _vote(periods: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """One period per ``keys`` by :data:`PERIOD_RULE` (``votes`` and ``primary`` say why)."""
     return (
         periods.groupby([*keys, "period_start", "period_end"], observed=True)
-        .agg(votes=("release", "nunique"), primary=("primary", "any"))
+        .agg(votes=("release_code", "nunique"), primary=("primary", "any"))
         .reset_index()
         .sort_values(
             ["votes", "primary", "period_start", "period_end"],
@@ -75,22 +75,38 @@ def decided_periods(claims: pd.DataFrame) -> pd.DataFrame:
     operation week over every agency (``agency`` empty): the one rule for titles, per-day
     rates and the dates finding, so a report never contradicts its own findings."""
     columns = ["operation", "week", "agency", "period_start", "period_end", "period_kind"]
-    dated = claims[
+    dated = claims.loc[
         claims["period_start"].notna()
         & claims["period_end"].notna()
         & claims["period_kind"].isin(["exact", "month"])
-        & (claims["cluster"] >= 0)
+        & (claims["cluster"] >= 0),
+        [
+            "cluster",
+            "operation",
+            "week",
+            "agency_code",
+            "period_start",
+            "period_end",
+            "period_kind",
+            "release_code",
+            "primary",
+        ],
     ]
     if dated.empty:
         return pd.DataFrame(columns=columns)
-    dated = dated.assign(agency=dated["agency"].astype(str), exact=dated["period_kind"] == "exact")
+    dated = dated.assign(exact=dated["period_kind"] == "exact")
     weeks = dated[["cluster", "operation", "week"]].drop_duplicates()
     weeks = weeks.assign(operation=weeks["operation"].astype(str))
+    agencies = decode(claims, "agency")
     out = []
-    for keys in (["cluster", "agency"], ["cluster"]):
+    # agencies by their codes (the same groups, in the same order), named at the end
+    for keys in (["cluster", "agency_code"], ["cluster"]):
         voted = _vote(dated, [*keys, "exact"]).sort_values("exact", ascending=False, kind="stable")
         voted = voted.drop_duplicates(keys)
-        if "agency" not in keys:
+        if "agency_code" in keys:
+            named = agencies[voted["agency_code"].to_numpy(dtype="int64")]
+            voted = voted.assign(agency=pd.Series(named, index=voted.index).astype(str))
+        else:
             voted = voted.assign(agency="")
         voted = voted.assign(period_kind=voted["exact"].map({True: "exact", False: "month"}))
         out.append(weeks.merge(voted, on="cluster"))
@@ -234,6 +250,7 @@ def _exact_periods(c: pd.DataFrame) -> pd.DataFrame:
             "source_id",
             "publisher",
             "release",
+            "release_code",
             "primary",
             "period_start",
             "period_end",

@@ -17,12 +17,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import Context
+from .model import Context, decode
 
 __all__ = ["GROUP", "choose", "overlaps", "significant_digits"]
 
 #: What makes claims "the same figure".
 GROUP = ["cluster", "agency", "area_key", "measure", "is_change"]
+#: The same, as integers numbered in the texts' order (see model.prepare): quicker to group.
+GROUP_CODES = ["cluster", "agency_code", "area_key_code", "measure_code", "is_change"]
 #: A rounder figure within this share of the body's figure is its headline form.
 HEADLINE_CLOSENESS = 0.1
 
@@ -57,7 +59,7 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     c = ctx.results.copy()
     if c.empty:
         return c.assign(group=pd.Series(dtype=int)), pd.DataFrame()
-    c["group"] = c.groupby(GROUP, sort=True, observed=True).ngroup()
+    c["group"] = c.groupby(GROUP_CODES, sort=True, observed=True).ngroup()
     c["digits"] = significant_digits(c["value"])
     _mark_leads(c)
     from .scope import suspect_lists  # the scope check's rule, applied before choosing
@@ -73,7 +75,7 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
         ).isin(lists)
     exact_votes = (
         c[c["exact"] & ~c["lead"] & ~c["misscoped"]]
-        .groupby(["group", "value"])["release"]
+        .groupby(["group", "value"])["release_code"]
         .nunique()
         .rename("votes")
     )
@@ -98,7 +100,17 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     rival = rival.set_index("group")[rule].reindex(chosen.index)
     chosen["tie"] = (rival == chosen[rule]).all(axis=1) & ~chosen["derived"].astype(bool)
     # Each claim against its figure's choice (figures are numbered 0, 1, ... in chosen).
-    for name in ("lo", "hi", "lo_open", "hi_open", "value", "release", "source_id", "derived"):
+    for name in (
+        "lo",
+        "hi",
+        "lo_open",
+        "hi_open",
+        "value",
+        "release",
+        "release_code",
+        "source_id",
+        "derived",
+    ):
         c["chosen_" + name] = chosen[name].iloc[group].set_axis(c.index)
     c["fits"] = overlaps(
         c["lo"],
@@ -122,10 +134,11 @@ def _mark_leads(c: pd.DataFrame) -> None:
     within :data:`HEADLINE_CLOSENESS` of it.
     """
     group = c["group"].to_numpy(dtype="int64")
-    source, sources = pd.factorize(c["source_id"], use_na_sentinel=False)
+    source = c["source_id_code"].to_numpy(dtype="int64")
+    sources = int(source.max()) + 1 if len(source) else 1
     digits = c["digits"].to_numpy(dtype="int64")
     lines = c["line"].to_numpy(dtype="int64")
-    key = group * max(len(sources), 1) + source
+    key = group * sources + source
     exact = np.flatnonzero(c["exact"].to_numpy(dtype=bool))
     # the body of each (figure, source): most significant digits, then the last line
     ranked = exact[np.lexsort((-lines[exact], -digits[exact], key[exact]))]
@@ -234,6 +247,11 @@ def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     single = found["sources"].to_numpy() == 1
     derived["source_id"] = np.where(single, found["source"].to_numpy(), "computed")
     derived["release"] = derived["publisher"] = "computed"
+    # the code "computed" would have among the releases (-1 when no source is called that)
+    releases = decode(c, "release")
+    at = int(np.searchsorted(releases, "computed")) if len(releases) else 0
+    computed = at < len(releases) and releases[at] == "computed"
+    derived["release_code"] = at if computed else -1
     derived["quote"] = ""
     derived["line"] = -1
     derived["from_lines"] = found["from_lines"].to_numpy()
@@ -253,8 +271,8 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     by = c.groupby("group", sort=True)
     agg = by.agg(
         claims=("figure", "size"),
-        n_sources=("source_id", "nunique"),
-        n_releases=("release", "nunique"),
+        n_sources=("source_id_code", "nunique"),
+        n_releases=("release_code", "nunique"),
         misscoped=("misscoped", "all"),
     )
     # one list and one string per figure: the claims sorted by figure, then line (stable), and
@@ -278,11 +296,18 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     agg["lines"] = pd.Series([in_order[a:b] for a, b in bounds], index=figure_ids)
     agg["claims"] = pd.Series(["; ".join(cited[a:b]) for a, b in bounds], index=figure_ids)
     agreeing = (
-        c[c["fits"] & (c["release"] != c["chosen_release"])].groupby("group")["release"].nunique()
+        c.loc[
+            c["fits"] & (c["release_code"] != c["chosen_release_code"]), ["group", "release_code"]
+        ]
+        .groupby("group")["release_code"]
+        .nunique()
     )
     disagreeing = (
-        c[~c["fits"] & ~c["lead"] & (c["release"] != c["chosen_release"])]
-        .groupby("group")["release"]
+        c.loc[
+            ~c["fits"] & ~c["lead"] & (c["release_code"] != c["chosen_release_code"]),
+            ["group", "release_code"],
+        ]
+        .groupby("group")["release_code"]
         .nunique()
     )
     f = chosen.copy()
@@ -376,36 +401,36 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
 
 def _reasons(ctx: Context, f: pd.DataFrame) -> pd.Series:
     """Why this claim was chosen, in the order of the rules that decided it."""
-    who = np.where(
-        f["derived"],
-        "Computed from "
-        + f["basis"]
-        + " (lines "
-        + f["chosen_lines"].map(lambda x: ", ".join(map(str, x)))
-        + ")",
-        np.where(
-            f["primary"],
-            "A primary source (" + f["publisher"] + ")",
-            "Press coverage only (" + f["publisher"] + ", secondary)",
-        ),
+    columns = zip(
+        f["derived"].tolist(),
+        f["basis"].tolist(),
+        f["chosen_lines"].tolist(),
+        f["primary"].tolist(),
+        f["publisher"].tolist(),
+        f["exact"].tolist(),
+        f["votes"].tolist(),
+        f["disagreeing"].tolist(),
+        f["tie"].fillna(False).astype(bool).tolist(),
+        f["published"].notna().tolist(),
+        strict=True,
     )
-    what = np.where(f["exact"], ", an exact figure", ", a hedged figure (no exact one is stated)")
-    votes = np.where(
-        f["votes"] > 1,
-        "; stated by " + f["votes"].astype(str) + " independent sources",
-        "",
-    )
-    against = np.where(
-        f["disagreeing"] > 0,
-        "; preferred over "
-        + f["disagreeing"].astype(str)
-        + np.where(f["disagreeing"] == 1, " disagreeing source", " disagreeing sources"),
-        "",
-    )
-    tie = np.where(
-        f["tie"].fillna(False).astype(bool),
-        "; a tie with a source of equal standing, settled by "
-        + np.where(f["published"].notna(), "the newer publication", "the order of the data"),
-        "",
-    )
-    return pd.Series(who, index=f.index) + what + votes + against + tie + "."
+    reasons = []
+    for derived, basis, lines, primary, publisher, exact, votes, against, tie, dated in columns:
+        if derived:
+            who = f"Computed from {basis} (lines {', '.join(map(str, lines))})"
+        elif primary:
+            who = f"A primary source ({publisher})"
+        else:
+            who = f"Press coverage only ({publisher}, secondary)"
+        what = ", an exact figure" if exact else ", a hedged figure (no exact one is stated)"
+        backed = f"; stated by {votes} independent sources" if votes > 1 else ""
+        sources = "source" if against == 1 else "sources"
+        over = f"; preferred over {against} disagreeing {sources}" if against > 0 else ""
+        settled = (
+            "; a tie with a source of equal standing, settled by "
+            + ("the newer publication" if dated else "the order of the data")
+            if tie
+            else ""
+        )
+        reasons.append(f"{who}{what}{backed}{over}{settled}.")
+    return pd.Series(reasons, index=f.index, dtype=f["publisher"].dtype)

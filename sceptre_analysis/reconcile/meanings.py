@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .base import Analysis, join_words
 from .model import Finding
 
@@ -28,48 +30,67 @@ def one_number_two_meanings(a: Analysis) -> list[Finding]:
 
 
 def _within_source(a: Analysis) -> list[Finding]:
-    c = a.claims
-    c = c[c["exact"] & (c["value"] >= WITHIN_SOURCE_MIN) & ~c["misscoped"]]
-    c = c[
-        [
-            "source_id",
-            "cluster",
-            "value",
-            "unit",
-            "agency",
-            "measure",
-            "line",
-            "figure",
-            "publisher",
-            "group",
-        ]
+    columns = [
+        "source_id",
+        "cluster",
+        "value",
+        "unit",
+        "agency",
+        "measure",
+        "line",
+        "figure",
+        "publisher",
+        "group",
+        "source_id_code",
+        "unit_code",
+        "agency_code",
+        "measure_code",
     ]
-    key = ["source_id", "cluster", "value", "unit"]
-    c = c.assign(what=c["agency"] + "\0" + c["measure"])
+    c = a.claims
+    c = c.loc[c["exact"] & (c["value"] >= WITHIN_SOURCE_MIN) & ~c["misscoped"], columns]
+    key = ["source_id_code", "cluster", "value", "unit_code"]  # in the order of the texts
+    # what a number is given for: an agency's measure, as one integer
+    what = c.groupby(["agency_code", "measure_code"], sort=False).ngroup()
+    c = c.assign(what=what)
     counts = c.groupby(key)["what"].transform("nunique")
-    candidates = c[counts > 1]
-    findings = []
+    # each number of a source in a week, its claims in line order, each meaning once
+    candidates = (
+        c[counts > 1].sort_values([*key, "line"], kind="stable").drop_duplicates([*key, "what"])
+    )
+    findings: list[Finding] = []
+    if candidates.empty:
+        return findings
+    starts = np.flatnonzero(
+        candidates.groupby(key, sort=False).ngroup().diff().fillna(1).to_numpy() != 0
+    )
+    bounds = zip(starts.tolist(), [*starts[1:].tolist(), len(candidates)], strict=True)
+    names = ["measure", "figure", "agency", "line", "publisher", "value", "unit", "group"]
+    lists = {name: candidates[name].tolist() for name in names}
+    labels = candidates.index.tolist()
     related = a.ctx.related
-    for _, rows in candidates.groupby(key):
-        rows = rows.sort_values("line").drop_duplicates("what")
-        measures = list(rows["measure"])
-        if len(rows) > 12:  # a list of equal numbers is a pattern, not a mix-up
+    for start, end in bounds:
+        measures = lists["measure"][start:end]
+        if end - start > 12:  # a list of equal numbers is a pattern, not a mix-up
             continue
         unrelated = any(
             measures[i] == measures[j] or frozenset((measures[i], measures[j])) not in related
-            for i in range(len(rows))
-            for j in range(i + 1, len(rows))
+            for i in range(len(measures))
+            for j in range(i + 1, len(measures))
         )
         if not unrelated:
             continue
-        first = rows.iloc[0]
         said = join_words(
             [
                 f"{f} for the {g} (line {n})"
-                for f, g, n in zip(rows["figure"], rows["agency"], rows["line"], strict=True)
+                for f, g, n in zip(
+                    lists["figure"][start:end],
+                    lists["agency"][start:end],
+                    lists["line"][start:end],
+                    strict=True,
+                )
             ]
         )
-        group = int(first["group"])
+        group = int(lists["group"][start])
         where = a.where(group)
         where.update(chosen=None, chosen_source="", measure=" / ".join(dict.fromkeys(measures)))
         findings.append(
@@ -78,15 +99,15 @@ def _within_source(a: Analysis) -> list[Finding]:
                 check="one_number_two_meanings",
                 severity="caution",
                 explanation=(
-                    f"{first['publisher']} gives the same number, "
-                    f"{a.ctx.unit_text(first['value'], first['unit'])}, "
+                    f"{lists['publisher'][start]} gives the same number, "
+                    f"{a.ctx.unit_text(lists['value'][start], lists['unit'][start])}, "
                     f"for {said}. One of them may be the other's figure given the wrong meaning."
                 ),
                 decision=(
                     "Each figure is used only if it agrees with the other sources for its measure "
                     "(see the other findings); otherwise treat it with care."
                 ),
-                claims=a.refs(rows),
+                claims=a.cite(labels[start:end]),
                 **where,
             )
         )
@@ -95,8 +116,10 @@ def _within_source(a: Analysis) -> list[Finding]:
 
 def _across_forces(a: Analysis) -> list[Finding]:
     c = a.claims
-    c = c[c["exact"] & (c["akind"] == "force") & ~c["lead"] & ~c["misscoped"]]
-    c = c[["cluster", "measure", "value", "agency", "line", "publisher", "figure", "group"]]
+    c = c.loc[
+        c["exact"] & (c["akind"] == "force") & ~c["lead"] & ~c["misscoped"],
+        ["cluster", "measure", "value", "agency", "line", "publisher", "figure", "group"],
+    ]
     # how many forces give this measure this week: more forces, more chance coincidences
     forces = c.groupby(["cluster", "measure"])["agency"].transform("nunique")
     c = c[

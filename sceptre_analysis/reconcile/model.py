@@ -15,7 +15,7 @@ import calendar
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -347,6 +347,13 @@ def _figure_text(qualifier: str, number: str, noun: str) -> str:
     return " ".join(part for part in (qualifier, number, noun) if part)
 
 
+def _per_distinct(series: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """``function`` of each text, worked once per distinct text."""
+    codes, unique = pd.factorize(series, use_na_sentinel=False)
+    done = np.array([function(str(u)) for u in unique], dtype=object)
+    return pd.Series(done[codes], index=series.index, dtype=series.dtype)
+
+
 def _text(frame: pd.DataFrame, name: str, default: str = "") -> pd.Series:
     if name not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
@@ -403,11 +410,30 @@ def prepare(dataset: object, vocabulary: Vocabulary | None = None) -> Context:
         if str(p).strip()
     }
     claims = _claims(tallies, sources, measures, vocabulary)
+    _code(claims, "operation", "agency", "measure", "source_id", "unit")
     wording = load_wording(Path(folder) if folder is not None else None)
     claims = _scope(claims, vocabulary, wording)
+    _code(claims, "area_key")
     claims = _clusters(claims)
     claims = _releases(claims)
+    _code(claims, "release")
     return Context(claims, measures, sources, vocabulary, wording, decomp, part_of)
+
+
+def _code(c: pd.DataFrame, *names: str) -> None:
+    """``<name>_code``: each text as an integer, numbered in the texts' sorted order, so that
+    grouping, sorting and de-duplicating by it give what the text would, without hashing
+    100,000 strings each time (the checks group by these again and again)."""
+    for name in names:
+        c[name + "_code"] = pd.factorize(c[name], sort=True, use_na_sentinel=False)[0]
+
+
+def decode(c: pd.DataFrame, name: str) -> np.ndarray:
+    """The texts of ``<name>_code``: ``decode(c, name)[code]`` is the text."""
+    codes, first = np.unique(c[name + "_code"].to_numpy(), return_index=True)
+    texts = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=object)
+    texts[codes] = c[name].to_numpy(dtype=object)[first]
+    return texts
 
 
 def _claims(
@@ -417,7 +443,7 @@ def _claims(
     c = pd.DataFrame(index=t.index)
     for name in ("operation", "agency", "area", "measure", "source_id", "quote", "qualifier"):
         c[name] = _text(t, name)
-    c["context"] = _text(t, "context").str.strip()
+    c["context"] = _per_distinct(_text(t, "context"), str.strip)
     c["value"] = _numbers(t, "value")
     c["value_high"] = _numbers(t, "value_high")
     c["line"] = _numbers(t, "line").fillna(-1).astype("int64")
@@ -480,6 +506,7 @@ def _figure_columns(
     nouns = _nouns(measures, vocabulary)
     units = vocabulary.units
     templates = {q: _template(q, vocabulary) for q in distinct["qualifier"].unique()}
+    numbers = {v: _number(v) for v in distinct["value"].unique()}
     phrases, figures = [], []
     for qualifier, unit, measure, value, high in zip(
         *(distinct[n].tolist() for n in names), strict=True
@@ -488,9 +515,10 @@ def _figure_columns(
         prefix, suffix = (info.prefix, info.suffix) if info is not None else ("", "")
         singular, plural = nouns.get(measure, ("", ""))
         template, phrase = templates[qualifier]
-        text = template.replace("\x00", prefix + _number(value) + suffix).replace(
-            "\x01", prefix + _number(high) + suffix
-        )
+        number = numbers[value] if value == value else "?"
+        text = template.replace("\x00", prefix + number + suffix)
+        if "\x01" in text:
+            text = text.replace("\x01", prefix + _number(high) + suffix)
         phrases.append(phrase)
         figures.append(f"{text} {singular if value == 1 else plural}".strip())
     dtype = c["measure"].dtype
@@ -613,7 +641,10 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     """
     c["cluster"] = -1
     c["cluster_week"] = pd.NaT
-    placed = c[c["is_result"] & c["week"].notna()]
+    placed = c.loc[
+        c["is_result"] & c["week"].notna(),
+        ["operation_code", "week", "period_kind", "period_start", "period_end"],
+    ]
     if placed.empty:
         return c
     exact = placed["period_kind"].eq("exact") & placed["period_start"].notna()
@@ -623,7 +654,7 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     month_end = placed["week"].dt.to_period("M").dt.end_time.dt.normalize()
     spans = pd.DataFrame(
         {
-            "operation": placed["operation"],
+            "operation": placed["operation_code"],
             "week": placed["week"],
             "start": start.fillna(month_start),
             "end": end.fillna(month_end),
@@ -648,7 +679,7 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     new = previous.isna() | (weeks["start"] > previous)
     weeks["cluster"] = new.cumsum() - 1
     # the cluster's week: the week key most claims are placed in (earliest on a tie)
-    counts = placed.groupby(["operation", "week"]).size().rename("n").reset_index()
+    counts = spans.groupby(["operation", "week"]).size().rename("n").reset_index()
     weeks = weeks.merge(counts, on=["operation", "week"], how="left")
     rep = (
         weeks.sort_values(["cluster", "n", "week"], ascending=[True, False, True])
@@ -657,7 +688,7 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     )
     weeks["cluster_week"] = weeks["cluster"].map(rep)
     key = weeks.set_index(["operation", "week"])
-    index = pd.MultiIndex.from_frame(placed[["operation", "week"]])
+    index = pd.MultiIndex.from_arrays([placed["operation_code"], placed["week"]])
     c.loc[placed.index, "cluster"] = key["cluster"].reindex(index).to_numpy()
     c.loc[placed.index, "cluster_week"] = key["cluster_week"].reindex(index).to_numpy()
     c["cluster"] = c["cluster"].astype("int64")
@@ -674,12 +705,18 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
     (primary first, then earliest published), so the work grows with the claims, not their pairs.
     """
     c["release"] = c["source_id"]
-    placed = c[(c["cluster"] >= 0) & c["qnorm"].ne("")]
+    placed = c.loc[
+        (c["cluster"] >= 0) & c["qnorm"].ne(""),
+        ["cluster", "qnorm", "source_id_code", "primary", "published"],
+    ]
     if placed.empty:
         return c
-    rows = placed[["cluster", "qnorm", "source_id", "primary", "published"]].drop_duplicates(
-        ["cluster", "qnorm", "source_id"]
+    # quotes and sources as integers (sources numbered in the order of their ids)
+    sources = decode(c, "source_id")
+    placed = placed.rename(columns={"source_id_code": "source_id"}).assign(
+        qnorm=pd.factorize(placed["qnorm"], use_na_sentinel=False)[0]
     )
+    rows = placed.drop_duplicates(["cluster", "qnorm", "source_id"])
     shared = rows[rows.duplicated(["cluster", "qnorm"], keep=False)]
     if shared.empty:
         return c
@@ -717,13 +754,21 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
         .tolist()
     )
     order = {s: i for i, s in enumerate(rank)}
-    for center, other in zip(copies["center"], copies["source_id"], strict=True):
+    names = sources
+    for center, other in zip(
+        names[copies["center"].to_numpy()].tolist(),
+        names[copies["source_id"].to_numpy()].tolist(),
+        strict=True,
+    ):
         a, b = root(center), root(other)
         if a != b:
             keep, drop = (a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)
             parent[drop] = keep
     if parent:
-        c["release"] = c["source_id"].map({s: root(s) for s in c["source_id"].unique()})
+        roots = np.array([root(s) for s in names], dtype=object)
+        c["release"] = pd.Series(
+            roots[c["source_id_code"].to_numpy()], index=c.index, dtype=c["source_id"].dtype
+        )
     return c
 
 

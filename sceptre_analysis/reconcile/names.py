@@ -56,7 +56,7 @@ def operation_names(a: Analysis) -> list[Finding]:
             strict=True,
         )
     ]
-    has = rows_matching(texts, _ANY_MENTION)
+    has = rows_matching(texts, _ANY_MENTION, needle="op")
     seen: set[str] = set()
     for position in np.flatnonzero(has):
         for match in _MENTION.finditer(texts[position]):

@@ -37,8 +37,9 @@ def specific(value: float, same_measure: bool) -> bool:
 def echoes(a: Analysis, claims: pd.DataFrame) -> dict[object, list[dict[str, object]]]:
     """For each deviant claim (by index), the other claims in its week with the same number
     that ECHO_RULE allows to be blamed. One merge on (cluster, value): no pairs of figures."""
-    pool = a.claims[a.claims["exact"]][
-        ["cluster", "value", "group", "agency", "measure", "area", "publisher", "line", "figure"]
+    pool = a.claims.loc[
+        a.claims["exact"],
+        ["cluster", "value", "group", "agency", "measure", "area", "publisher", "line", "figure"],
     ]
     pool = pool.rename(columns=lambda n: n if n in ("cluster", "value") else n + "_other")
     left = claims[["cluster", "value", "group", "agency", "measure"]].reset_index()
@@ -73,7 +74,10 @@ def echoes(a: Analysis, claims: pd.DataFrame) -> dict[object, list[dict[str, obj
 def same_figure(a: Analysis) -> list[Finding]:
     c = a.claims
     # a stated length against its dates is the dates check's
-    exact = c[c["exact"] & ~c["lead"] & ~c["misscoped"] & (c["unit_kind"] != "duration")]
+    exact = c.loc[
+        c["exact"] & ~c["lead"] & ~c["misscoped"] & (c["unit_kind"] != "duration"),
+        ["group", "value", "chosen_value", "line", "cluster", "agency", "measure"],
+    ]
     counts = exact.groupby("group")["value"].nunique()
     groups = counts[counts > 1].index
     if len(groups) == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .base import Analysis, join_words
-from .model import Finding
+from .model import Finding, decode
 
 __all__ = ["MIN_MATCHING_FIGURES", "RULE", "scope", "suspect_lists"]
 
@@ -33,10 +33,14 @@ def suspect_lists(claims: pd.DataFrame) -> pd.DataFrame:
     other_area_key, matched (measures), suspect (True when the list's label is the one to
     doubt). A merge on (cluster, measure, value): it grows with equal figures, not pairs.
     """
-    lists = claims[claims["exact"] & ~claims["lead"]][
-        [*SCOPE, "source_id", "measure", "value", "primary", "scope_rank"]
-    ].drop_duplicates([*SCOPE, "source_id", "measure"])
     empty = pd.DataFrame(columns=[*SCOPE, "source_id", "other_agency", "other_area_key"])
+    texts = ["agency", "area_key", "source_id", "measure"]
+    # worked on the texts' integer codes (same order, same groups), read back as texts at the end
+    lists = claims.loc[
+        claims["exact"] & ~claims["lead"],
+        ["cluster", *(t + "_code" for t in texts), "value", "primary", "scope_rank"],
+    ].rename(columns={t + "_code": t for t in texts})
+    lists = lists.drop_duplicates([*SCOPE, "source_id", "measure"])
     if lists.empty:
         return empty
     scopes = lists.drop_duplicates([*SCOPE, "measure", "value"])
@@ -78,7 +82,20 @@ def suspect_lists(claims: pd.DataFrame) -> pd.DataFrame:
     matched["suspect"] = (~matched["primary"] & matched["other_primary"]) | (
         (matched["primary"] == matched["other_primary"]) & (matched["rank"] > matched["other_rank"])
     )
-    return matched[matched["suspect"]].reset_index(drop=True)
+    matched = matched[matched["suspect"]].reset_index(drop=True)
+    for column, text in (
+        ("agency", "agency"),
+        ("area_key", "area_key"),
+        ("source_id", "source_id"),
+        ("other_agency", "agency"),
+        ("other_area_key", "area_key"),
+    ):
+        matched[column] = pd.Series(
+            decode(claims, text)[matched[column].to_numpy(dtype="int64")],
+            index=matched.index,
+            dtype=claims[text].dtype,
+        )
+    return matched
 
 
 def scope(a: Analysis) -> list[Finding]:
@@ -147,22 +164,25 @@ def _lists(a: Analysis) -> list[Finding]:
 def _single(a: Analysis) -> list[Finding]:
     """A national figure off the national total that equals a force's figure."""
     c = a.claims
-    national = c[
+    on = ["cluster", "measure", "value"]
+    national = c.loc[
         (c["akind"] == "national")
         & c["exact"]
         & ~c["fits"]
         & ~c["misscoped"]
-        & (c["value"] >= MIN_SINGLE_FIGURE)
+        & (c["value"] >= MIN_SINGLE_FIGURE),
+        on,
     ]
-    forces = c[(c["akind"] != "national") & c["exact"]]
-    hits = national.reset_index().merge(
-        forces[["cluster", "measure", "value", "agency", "area", "publisher", "line", "figure"]],
-        on=["cluster", "measure", "value"],
-        suffixes=("", "_force"),
+    said = ["agency", "area", "publisher", "line", "figure"]
+    forces = c.loc[(c["akind"] != "national") & c["exact"], [*on, *said]]
+    hits = (
+        national.rename_axis("index")
+        .reset_index()
+        .merge(forces.rename(columns={n: n + "_force" for n in said}), on=on)
     )
     findings = []
     for index, rows in hits.groupby("index"):
-        row = c.loc[index]
+        row = a.record(index)
         forces_said = rows.drop_duplicates("agency_force")
         names = join_words(
             [
@@ -183,7 +203,7 @@ def _single(a: Analysis) -> list[Finding]:
                     "national."
                 ),
                 decision=a.decision(group),
-                claims=a.refs(c.loc[[index]]),
+                claims=a.cite([index]),
                 **a.where(group),
             )
         )
@@ -192,18 +212,26 @@ def _single(a: Analysis) -> list[Finding]:
 
 def _force_wide(a: Analysis) -> list[Finding]:
     """A week's figure equal to the same agency's figure for a longer period (context)."""
-    context = a.ctx.claims[~a.ctx.claims["is_result"] & a.ctx.claims["exact"]]
-    c = a.claims[a.claims["exact"] & (a.claims["value"] >= MIN_SINGLE_FIGURE)]
+    on = ["agency", "measure", "value"]
+    claims = a.ctx.claims
+    context = claims.loc[
+        ~claims["is_result"] & claims["exact"],
+        [*on, "context", "publisher", "line", "figure"],
+    ]
+    c = a.claims.loc[a.claims["exact"] & (a.claims["value"] >= MIN_SINGLE_FIGURE), on]
     if context.empty or c.empty:
         return []
-    hits = c.reset_index().merge(
-        context[["agency", "measure", "value", "context", "publisher", "line", "figure"]],
-        on=["agency", "measure", "value"],
-        suffixes=("", "_context"),
+    hits = (
+        c.rename_axis("index")
+        .reset_index()
+        .merge(
+            context.rename(columns={n: n + "_context" for n in context.columns if n not in on}),
+            on=on,
+        )
     )
     findings = []
     for index, rows in hits.groupby("index"):
-        row = c.loc[index]
+        row = a.record(index)
         other = rows.iloc[0]
         group = int(row["group"])
         findings.append(
@@ -213,12 +241,12 @@ def _force_wide(a: Analysis) -> list[Finding]:
                 severity="scope",
                 explanation=(
                     f"{a.said(row)} for the {row['operation']} week, the same number "
-                    f"{other['publisher_context']} gives for {other['context']} "
+                    f"{other['publisher_context']} gives for {other['context_context']} "
                     f"(line {int(other['line_context'])}): a force-wide figure for a longer "
                     "period may have been credited to the operation."
                 ),
                 decision=a.decision(group) + " Check the figure's period.",
-                claims=a.refs(a.ctx.claims.loc[[index]]),
+                claims=a.cite([index]),
                 **a.where(group),
             )
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .base import Analysis, join_words
@@ -27,6 +29,10 @@ PLACE = ["cluster", "agency", "area_key"]
 COLUMNS = [
     *PLACE,
     "source_id",
+    "agency_code",
+    "area_key_code",
+    "source_id_code",
+    "measure_code",
     "measure",
     "value",
     "exact",
@@ -139,7 +145,8 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
     if c.empty or not a.ctx.decompositions:
         return findings
     # one number per (place, source): the parts a source gives are summed per owner
-    c = c.assign(_owner=c.groupby([*PLACE, "source_id"], sort=False).ngroup())
+    owner = ["cluster", "agency_code", "area_key_code", "source_id_code"]
+    c = c.assign(_owner=c.groupby(owner, sort=False).ngroup())
     # (a place with a missing key has no owner, -1: as a group-by leaves it out)
     body = c[c["exact"] & ~c["lead"] & c["_owner"].ge(0)].drop_duplicates(["_owner", "measure"])
     for total, options in a.ctx.decompositions.items():
@@ -153,7 +160,7 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
             got = body[body["measure"].isin(parts)]
             if got.empty:
                 continue
-            summed = got.groupby("_owner").agg(s=("value", "sum"), n=("measure", "nunique"))
+            summed = got.groupby("_owner").agg(s=("value", "sum"), n=("measure_code", "nunique"))
             joined = totals.join(summed, on="_owner", how="inner")
             verdicts.append(_verdicts(joined, len(parts)))
             sums.append((parts, got, joined[["s", "n", "_owner"]]))
@@ -170,14 +177,14 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
                     dict(zip(joined.index, joined["s"].tolist(), strict=True)),
                     dict(zip(joined.index, joined["n"].tolist(), strict=True)),
                     dict(zip(joined.index, joined["_owner"].tolist(), strict=True)),
-                    got.groupby("_owner").indices,
+                    _rows_of(got["_owner"].to_numpy()),
                     got["line"].to_numpy(),
                     got["figure"].to_numpy(dtype=object),
                 )
             s_of, n_of, owner_of, where, lines, figures = indexes[id(joined)]
             row = a.record(label)
             s_value, n = s_of[label], n_of[label]
-            chosen_rows = sorted(where[owner_of[label]], key=lambda i: int(lines[i]))
+            chosen_rows = sorted(where(owner_of[label]).tolist(), key=lambda i: int(lines[i]))
             mine = _Parts(
                 [str(figures[i]) for i in chosen_rows],
                 [int(lines[i]) for i in chosen_rows],
@@ -202,6 +209,20 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
     return findings
 
 
+def _rows_of(keys: np.ndarray) -> Callable[[int], np.ndarray]:
+    """Positions of the rows with a key, in row order (a group-by's ``indices`` for one key),
+    by binary search in one stable sort: only the keys of findings are looked up."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+
+    def rows(key: int) -> np.ndarray:
+        start = np.searchsorted(ordered, key, side="left")
+        end = np.searchsorted(ordered, key, side="right")
+        return order[start:end]
+
+    return rows
+
+
 def _chosen_parts(a: Analysis) -> list[Finding]:
     """A stated total against its parts as the reports use them (from any sources)."""
     f = a.figures
@@ -213,8 +234,11 @@ def _chosen_parts(a: Analysis) -> list[Finding]:
         ~f["derived"] & f["chosen_line"].notna(),
         ["week", "agency", "area_key", "measure", "meaning", "chosen", "chosen_line", "group"],
     ]
+    # each (week, agency, area) as one integer (-1 when a part of it is missing: left out)
+    f = f.assign(_place=f.groupby(["week", "agency", "area_key"], sort=False).ngroup())
+    f = f[f["_place"] >= 0]
     findings = []
-    key = ["week", "agency", "area_key"]
+    key = "_place"
     for total, options in a.ctx.decompositions.items():
         totals = f[f["measure"] == total].join(bounds, on="chosen_line")
         if totals.empty:
@@ -227,7 +251,7 @@ def _chosen_parts(a: Analysis) -> list[Finding]:
             summed = got.groupby(key).agg(s=("chosen", "sum"), n=("measure", "nunique"))
             joined = totals.join(summed, on=key, how="inner")
             verdicts.append(_verdicts(joined, len(parts)))
-            sums.append((parts, got, joined[["s", "n", "group", "week", "agency", "area_key"]]))
+            sums.append((parts, got, joined[["s", "n", "group", "_place"]]))
         failing = [
             (label, next((p, g, j) for p, g, j in sums if label in j.index))
             for label in _failing(verdicts)
@@ -238,12 +262,12 @@ def _chosen_parts(a: Analysis) -> list[Finding]:
                 labels = [x for x, (_, _, j) in failing if j is joined]
                 indexes[id(joined)] = (
                     dict(zip(labels, joined.loc[labels].to_dict("records"), strict=True)),
-                    got.groupby(key).indices,
+                    _rows_of(got[key].to_numpy()),
                     got["group"].to_numpy(),
                 )
             records, where, groups = indexes[id(joined)]
             row = records[label]
-            mine = groups[where[(row["week"], row["agency"], row["area_key"])]].tolist()
+            mine = groups[where(row["_place"])].tolist()
             group = int(row["group"])
             words = join_words([a.chosen_words(int(g)) for g in mine])
             verb = "add up to" if row["n"] == len(parts) else "already add up to"

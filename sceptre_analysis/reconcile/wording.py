@@ -112,7 +112,7 @@ def wording(a: Analysis) -> list[Finding]:
                     if named_total < MOSTLY * float(total):
                         problems.append(
                             f"the quote says {words}, but only "
-                            f"{ctx.figure(named_total, next(iter(named_routes)))} "
+                            f"{ctx.figure(named_total, _first(routes, named_routes))} "
                             f"of the {ctx.figure(float(total), measure)} came that way"
                         )
                 elif total is not None:
@@ -162,6 +162,12 @@ def wording(a: Analysis) -> list[Finding]:
             )
         )
     return findings
+
+
+def _first(rows: list, measures: frozenset[str]) -> str:
+    """The first of ``measures`` in the order of data/wording.csv (not the set's own order,
+    which changes from one run of Python to the next)."""
+    return next((w.measure for w in rows if w.measure in measures), min(measures))
 
 
 def _chosen(a: Analysis) -> dict[tuple, float]:

@@ -70,6 +70,11 @@ SOURCES = TableSpec(
         Col("url", "a web address starting with https://, or blank", required=False),
         Col("document", "the file name of the saved copy in a documents folder, or blank"),
         Col("kind", "'primary' (the police's own release) or 'secondary'", nonblank=True),
+        Col(
+            "note",
+            "a note for readers, e.g. 'title taken from the web address', or blank",
+            required=False,
+        ),
     ),
     reserved=("line", "verified", "document_path"),
 )
