@@ -161,8 +161,8 @@ ALL = "all"
 
 def _groups(dataset: Dataset, _: Mapping[str, Any]) -> list[str]:
     """``all``, then the measure categories of measures.csv (what the trend report groups)."""
-    categories = dataset.measures.get("category", [])
-    return [ALL, *sorted({str(c).strip() for c in categories if str(c).strip()})]
+    categories: list[str] = [str(c).strip() for c in dataset.measures.get("category", [])]
+    return [ALL, *sorted({c for c in categories if c})]
 
 
 def _weeks_or_all(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
