@@ -251,12 +251,17 @@ def _unknown(
 
 def choice_items(name: str, value: Any) -> list[str]:
     """The values a parameter names: the comma-separated items of a :data:`LISTS` parameter,
-    else the value itself; ``all`` in any case reads as ``all``, as the notebooks read it."""
+    else the value itself."""
     text = str(value)
-    items = [text]
     if name in LISTS:
-        items = [item.strip() for item in text.split(",") if item.strip()] or [text]
-    return [ALL if item.strip().lower() == ALL else item for item in items]
+        return [item.strip() for item in text.split(",") if item.strip()] or [text]
+    return [text]
+
+
+def _allowed(item: str, valid: list[str]) -> bool:
+    """``item`` is valid; ``all`` in any case (and spacing) is, where ``all`` is, as the
+    notebooks read it."""
+    return item in valid or (ALL in valid and item.strip().lower() == ALL)
 
 
 _BLANK_DOCUMENTED = re.compile(r"\bblank\b", re.IGNORECASE)
@@ -421,7 +426,7 @@ def check_parameters(
                 merged[name] = _canonical_agency(dataset, str(merged[name]))
             valid = allowed_values(name, dataset, merged)
             for item in choice_items(name, merged[name]):
-                if item not in valid:
+                if not _allowed(item, valid):
                     several = name in LISTS  # "Unknown value 'x' in weeks"
                     kind, context = ("value", f" in {name}") if several else (name, "")
                     problems.append(_unknown(kind, item, valid, context, several=several))
