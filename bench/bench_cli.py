@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -25,17 +26,32 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TARGET = 1.0
 
+#: Why a cold run (empty cache folder) is over the target, from the profile in bench/README.md.
+COLD_WHY = {
+    "build --dry-run": "expands the grid from the data: reconciliation (~0.5 s CPU) decides "
+    "which agencies have a report, papermill's import (~0.25 s) inspects the parameters",
+    "list": "loads the data and inspects every notebook (papermill import ~0.25 s)",
+}
 
-def timed(args: list[str], env: dict[str, str], runs: int, *, fresh_cache: bool = False) -> float:
-    best = float("inf")
+
+def timed(
+    args: list[str], env: dict[str, str], runs: int, *, fresh_cache: bool = False
+) -> tuple[float, float]:
+    """Best wall seconds and best CPU seconds (user + system of the process and its
+    children) over ``runs``: on a shared machine the CPU time is the steadier number."""
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(runs):
         run_env = dict(env)
         if fresh_cache:
             run_env["SCEPTRE_CACHE_DIR"] = tempfile.mkdtemp(prefix="sceptre-bench-cache-")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(args, cwd=ROOT, env=run_env, capture_output=True, check=False)
         best = min(best, time.perf_counter() - started)
-    return best
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best_cpu = min(best_cpu, cpu)
+    return best, best_cpu
 
 
 def main() -> None:
@@ -53,17 +69,20 @@ def main() -> None:
     }
     rows = []
     for name, args in commands.items():
-        cold = timed(args, env, max(1, runs // 2), fresh_cache=True)
+        cold, cold_cpu = timed(args, env, max(1, runs // 2), fresh_cache=True)
         subprocess.run(args, cwd=ROOT, env=env, capture_output=True, check=False)  # fill cache
-        warm = timed(args, env, runs)
-        met = "met" if warm <= TARGET else "NOT met"
+        warm, warm_cpu = timed(args, env, runs)
+        met = "warm " + ("met" if warm <= TARGET else "NOT met")
+        met += ", cold " + ("met" if cold <= TARGET else "NOT met")
         if warm <= TARGET:
             why = ""
         elif name == "validate":
             why = "loads and checks the data every time: pandas + pandera imports ~1 s; no cache"
         else:
             why = f"cache hit, but the machine's load average is {os.getloadavg()[0]:.0f}"
-        rows.append((name, cold, warm, met, why))
+        if cold > TARGET:
+            why = (why + "; " if why else "") + f"cold: {COLD_WHY.get(name, 'over 1 s')}"
+        rows.append((name, cold, cold_cpu, warm, warm_cpu, met, why))
 
     probe = "import time; t=time.perf_counter(); {pre}import nbformat; print(time.perf_counter()-t)"
     lazy_code = probe.format(pre="from sceptre_analysis import _lazy; _lazy.install(); ")
@@ -78,11 +97,14 @@ def main() -> None:
 
     plain, lazy = import_time(plain_code), import_time(lazy_code)
 
-    print(f"\nwhole-process seconds, best of {runs} (target <= {TARGET:g} s, warm)")
-    print(f"{'command':<18} {'cold':>6} {'warm':>6}  target")
-    print(f"{'-' * 18} {'-' * 6} {'-' * 6}  {'-' * 40}")
-    for name, cold, warm, met, why in rows:
-        print(f"{name:<18} {cold:6.2f} {warm:6.2f}  {met}{'  (' + why + ')' if why else ''}")
+    print(f"\nwhole-process seconds, best of {runs} (target <= {TARGET:g} s, warm); cpu = user+sys")
+    print(f"{'command':<18} {'cold':>6} {'cpu':>5} {'warm':>6} {'cpu':>5}  target")
+    print(f"{'-' * 18} {'-' * 6} {'-' * 5} {'-' * 6} {'-' * 5}  {'-' * 40}")
+    for name, cold, cold_cpu, warm, warm_cpu, met, why in rows:
+        print(
+            f"{name:<18} {cold:6.2f} {cold_cpu:5.2f} {warm:6.2f} {warm_cpu:5.2f}  "
+            f"{met}{'  (' + why + ')' if why else ''}"
+        )
     print(
         f"\nimport nbformat: {plain:.2f} s as shipped upstream, {lazy:.2f} s with the lazy "
         "rfc3987_syntax stand-in (upstream fix: import it lazily in jsonschema/_format.py)"
