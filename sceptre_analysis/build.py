@@ -191,7 +191,7 @@ def prepare(
     except DataValidationError as error:
         raise BuildError(f"The data has problems:\n{error}") from error
     try:
-        parameters = check_parameters(notebook, request.parameters, dataset)
+        parameters = check_parameters(notebook, request.parameters, dataset, paths=file_paths)
     except ParameterError as error:
         raise BuildError(str(error)) from error
     except Exception as error:  # papermill's inspection of a malformed parameters cell

@@ -95,12 +95,14 @@ def main(log_level: str) -> None:
 @click.option("--no-documents", is_flag=True, help="Skip the check of quotes against documents.")
 def validate_command(path: Path | None, documents: tuple[Path, ...], no_documents: bool) -> None:
     """Check the data files in PATH (default: the project's data/) and report every problem."""
-    from .load import DataValidationError, load_dataset
+    from .load import DataFolderError, DataValidationError, load_dataset
 
     target = path or paths.data_dir()
     docs = None if no_documents else (list(documents) or "auto")
     try:  # one read: the load reports every problem at once, or returns the checked data
         dataset = load_dataset(target, documents=docs)
+    except DataFolderError as error:  # a mistake in the command, not a problem in the data
+        _fail(str(error))
     except DataValidationError as error:
         for problem in error.problems:
             click.echo(str(problem))
@@ -172,7 +174,7 @@ def list_command(data_dir: Path | None) -> None:
 
 def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
     from .load import DataValidationError, load_dataset
-    from .params import CHOICES, allowed_values, notebook_parameters
+    from .params import CHOICES, LISTS, allowed_values, blank_documented, notebook_parameters
     from .report import available_notebooks
 
     try:
@@ -185,6 +187,7 @@ def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
         lines.append(click.style(notebook.stem, bold=True))
         try:
             parameters = notebook_parameters(notebook)
+            files = _path_parameters(notebook)
         except Exception as error:  # not JSON, no cells, a malformed parameters cell
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
             lines.append(f"  cannot read {notebook}: {reason}")
@@ -198,8 +201,24 @@ def _list_lines(data_dir: Path | None) -> tuple[list[str], int]:
             if name in CHOICES:
                 chosen = {k: p.default for k, p in parameters.items()}
                 values = allowed_values(name, dataset, chosen)
-                lines.append(f"      allowed: {', '.join(values)}")
+                if name in LISTS and values:
+                    listed = f"{values[0]}, or one or more of {', '.join(values[1:])}"
+                    lines.append(f"      allowed: {listed} (separated by commas)")
+                else:
+                    lines.append(f"      allowed: {', '.join(values)}")
+            elif name in files:
+                blank = ", or blank" if blank_documented(parameter) else ""
+                lines.append(f"      allowed: the path of a readable file{blank}")
     return lines, broken
+
+
+def _path_parameters(notebook: Path) -> list[str]:
+    """The parameters the notebook declares as file paths (``metadata.sceptre.paths``)."""
+    import nbformat
+
+    from .build import paths_of
+
+    return paths_of(nbformat.read(notebook, as_version=4))
 
 
 @main.command("build")
@@ -506,13 +525,18 @@ def extract_command(
     data_dir: Path | None,
     published: str | None,
 ) -> None:
-    """Propose the figures each saved release FILE states (text, HTML or PDF), for review."""
+    """Propose the figures each saved release FILE states (text, HTML or PDF), for review.
+
+    Exit 0 when every FILE was read, 2 when one could not be (each named on its own line;
+    the others are still extracted) or on another mistake in the command.
+    """
     from datetime import date
 
     from .errors import SceptreError
     from .files import write_atomic
     from .intake import extract_files, render
 
+    _data_folder(data_dir)
     try:
         day = date.fromisoformat(published) if published else None
     except ValueError:
@@ -520,7 +544,7 @@ def extract_command(
     try:
         run = extract_files(files, data_dir=data_dir, published=day)
     except SceptreError as error:
-        _fail(str(error), EXIT_FAILED)
+        _fail(str(error))
     for failure in run.failures:
         click.echo(click.style("error: ", fg="red", bold=True) + failure.message, err=True)
     if run.results:
@@ -529,8 +553,14 @@ def extract_command(
             write_atomic(out, text)
         else:
             click.echo(text, nl=False)
-    if run.failures:
-        sys.exit(EXIT_FAILED)
+    if run.failures:  # a file that is not there or not a release: a mistake in the input
+        sys.exit(EXIT_USAGE)
+
+
+def _data_folder(data_dir: Path | None) -> None:
+    """A ``--data`` folder that is not there stops the command (exit 2) before any work."""
+    if data_dir is not None and not data_dir.exists():
+        _fail(f"--data: {data_dir}: no such folder (expected a data folder, e.g. data/)")
 
 
 @main.command("add")
@@ -548,9 +578,18 @@ def extract_command(
 )
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Data folder.")
 def add_command(candidates: Path, source_id: str, data_dir: Path | None, **source: str) -> None:
-    """Validate the reviewed rows of CANDIDATES and add them (and the source): all or nothing."""
+    """Validate the reviewed rows of CANDIDATES and add them (and the source): all or nothing.
+
+    Exit 0 when added, 1 when the rows have problems (each listed; nothing added), 2 on a
+    mistake in the command (no such file or folder).
+    """
     from .intake import AddError, add_candidates
 
+    _data_folder(data_dir)
+    if not candidates.is_file():
+        _fail(
+            f"{candidates}: no such file (expected the reviewed rows of `sceptre-report extract`)"
+        )
     try:
         result = add_candidates(candidates, source_id, data_dir=data_dir, **source)
     except AddError as error:

@@ -90,6 +90,7 @@ from sceptre_analysis.vocab import Unit, Vocabulary, load_vocabulary
 
 __all__ = [
     "QUALIFIERS",
+    "DataFolderError",
     "DataValidationError",
     "Dataset",
     "Problem",
@@ -121,6 +122,11 @@ class DataValidationError(SceptreError, ValueError):
         type[DataValidationError], tuple[list[Problem]]
     ]:  # keep the problems when pickled (e.g. across worker processes)
         return (type(self), (self.problems,))
+
+
+class DataFolderError(DataValidationError):
+    """The data folder named does not exist, or holds none of the data files: one problem,
+    a mistake in the command rather than in the data (``validate`` exits 2 for it, not 1)."""
 
 
 class _Qualifiers(Mapping[str, str]):
@@ -348,10 +354,27 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
+def _folder_problem(folder: Path) -> Problem | None:
+    """One problem for a folder that is not there or holds none of the data files, instead
+    of one "file not found" per data file."""
+    files = [spec.filename for spec in _DATA_SPECS]
+    names = ", ".join(files[:-1])
+    if not folder.exists():
+        expected = f"expected a data folder of {names} and {files[-1]}"
+        return Problem(folder, None, None, f"does not exist ({expected})")
+    if folder.is_dir() and not any((folder / spec.filename).exists() for spec in _DATA_SPECS):
+        return Problem(folder, None, None, f"not a data folder: none of {names} or {files[-1]}")
+    return None
+
+
 def validate(path: str | Path | None = None, *, documents: Documents_ = "auto") -> list[Problem]:
     """Every problem in the data folder (empty list = all good). Never raises for bad data."""
+    folder = _folder(path)
+    missing = _folder_problem(folder)
+    if missing is not None:
+        return [missing]
     with _bulk():
-        return _check_folder(_folder(path), documents).problems
+        return _check_folder(folder, documents).problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -597,6 +620,9 @@ def load_dataset(path: str | Path | None = None, *, documents: Documents_ = "aut
     Raises :class:`DataValidationError` listing every problem.
     """
     folder = _folder(path)
+    missing = _folder_problem(folder)
+    if missing is not None:
+        raise DataFolderError([missing])
     with _bulk():
         return _load_dataset(folder, documents)
 

@@ -1,17 +1,19 @@
 """Notebook parameters: discover them, coerce them, and check them against the data.
 
 A notebook declares its parameters in a cell tagged ``parameters`` (the papermill
-convention). Values that name things in the data (operation, week, agency) are
-checked here, before a kernel starts, and again at the top of the notebook, so a
-typo stops with the list of valid values rather than a traceback.
+convention). Values that name things in the data (operation, week, agency, the trend's
+measure ``group`` and ``weeks``) and paths to files are checked here, before a kernel
+starts, and again at the top of the notebook, so a typo stops with the list of valid
+values rather than a traceback.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import re
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,15 @@ from .narrative import join_words
 from .periods import week_labels
 
 __all__ = [
+    "ALL",
+    "CHOICES",
     "HIDDEN_PARAMETERS",
+    "LISTS",
     "Parameter",
     "ParameterError",
     "Selection",
     "allowed_values",
+    "blank_documented",
     "check_parameters",
     "grid_values",
     "notebook_parameters",
@@ -149,12 +155,39 @@ def _agencies(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
     return sorted({str(value) for value in tallies["agency"]})
 
 
+ALL = "all"
+"""The word a ``group`` or ``weeks`` parameter takes for "no restriction" (any case)."""
+
+
+def _groups(dataset: Dataset, _: Mapping[str, Any]) -> list[str]:
+    """``all``, then the measure categories of measures.csv (what the trend report groups)."""
+    categories: list[str] = [str(c).strip() for c in dataset.measures.get("category", [])]
+    return [ALL, *sorted({c for c in categories if c})]
+
+
+def _weeks_or_all(dataset: Dataset, chosen: Mapping[str, Any]) -> list[str]:
+    return [ALL, *_weeks(dataset, chosen)]
+
+
 CHOICES: dict[str, Callable[[Dataset, Mapping[str, Any]], list[str]]] = {
     "operation": _operations,
     "week": _weeks,
     "agency": _agencies,
+    "group": _groups,
+    "weeks": _weeks_or_all,
 }
 """Parameters whose values must name something in the data, and how to list them."""
+
+LISTS = frozenset({"weeks"})
+"""Parameters of :data:`CHOICES` that take several of their values separated by commas."""
+
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "week": ("operation",),
+    "agency": ("operation", "week"),
+    "weeks": ("operation",),
+}
+"""The parameters whose chosen value lists another's values: when one is unknown, the other
+is not checked (its valid values would be those of nothing)."""
 
 
 _ALLOWED: weakref.WeakKeyDictionary[Dataset, dict[tuple[str, str, str], list[str]]] = (
@@ -194,12 +227,99 @@ def grid_values(name: str, dataset: Dataset, chosen: Mapping[str, Any] | None = 
     return values
 
 
-def _unknown(kind: str, value: Any, valid: list[str], context: str = "") -> str:
-    message = f"Unknown {kind} {str(value)!r}{context}. Valid values: " + (
-        join_words([repr(v) for v in valid], "or") if valid else "(none in the data)"
-    )
-    close = difflib.get_close_matches(str(value), valid, n=1, cutoff=0.5)
-    return message + (f". Did you mean {close[0]!r}?" if close else ".")
+def _did_you_mean(value: Any, valid: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(value), list(valid), n=1, cutoff=0.5)
+    return f". Did you mean {close[0]!r}?" if close else "."
+
+
+def _unknown(
+    kind: str, value: Any, valid: list[str], context: str = "", *, several: bool = False
+) -> str:
+    """``Unknown agency 'X'. Valid values: 'A' or 'B'. Did you mean 'A'?``; ``several``: the
+    parameter takes one or more of the values (after the first, ``all``) separated by commas."""
+    if several and valid:
+        listed = (
+            f"{valid[0]!r}, or one or more of "
+            + join_words([repr(v) for v in valid[1:]], "and")
+            + " separated by commas"
+        )
+    else:
+        listed = join_words([repr(v) for v in valid], "or") if valid else "(none in the data)"
+    message = f"Unknown {kind} {str(value)!r}{context}. Valid values: {listed}"
+    return message + _did_you_mean(value, valid)
+
+
+def choice_items(name: str, value: Any) -> list[str]:
+    """The values a parameter names: the comma-separated items of a :data:`LISTS` parameter,
+    else the value itself."""
+    text = str(value)
+    if name in LISTS:
+        return [item.strip() for item in text.split(",") if item.strip()] or [text]
+    return [text]
+
+
+def _allowed(item: str, valid: list[str]) -> bool:
+    """``item`` is valid; ``all`` in any case (and spacing) is, where ``all`` is, as the
+    notebooks read it."""
+    return item in valid or (ALL in valid and item.strip().lower() == ALL)
+
+
+_BLANK_DOCUMENTED = re.compile(r"\bblank\b", re.IGNORECASE)
+
+
+def blank_documented(parameter: Parameter) -> bool:
+    """Whether the parameter's help says what a blank value means ("blank for data/")."""
+    return bool(_BLANK_DOCUMENTED.search(parameter.help))
+
+
+def _file_problem(notebook: Path, parameter: Parameter, value: Any) -> str | None:
+    """Why a path parameter's value names no readable file (None when it does).
+
+    Blank passes only when the parameter's help (the comment in the parameters cell, shown
+    by ``sceptre-report list``) says what blank means ("blank: the first source's document").
+    """
+    where = f"Parameter {parameter.name!r} of {notebook.stem}"
+    text = "" if value is None else str(value)
+    if not text.strip():
+        if blank_documented(parameter):
+            return None
+        what = f" ({parameter.help})" if parameter.help else ""
+        return f"{where} is blank: give the path of a file{what}."
+    path = Path(text)
+    if path.is_dir():
+        return f"{where}: {text!r} is a folder; give the path of a file in it" + _files_in(
+            path, path
+        )
+    if not path.exists():
+        folder = path.parent
+        if not folder.is_dir():
+            return f"{where}: no such file {text!r} (the folder {str(folder)!r} does not exist)."
+        return f"{where}: no such file {text!r}" + _files_in(folder, path)
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except OSError as error:
+        return f"{where}: cannot read {text!r} ({error.strerror or error})."
+    return None
+
+
+_LISTED_FILES = 12
+
+
+def _files_in(folder: Path, wanted: Path) -> str:
+    """``. Files in 'drafts': 'drafts/a.txt' or 'drafts/b.txt'. Did you mean 'drafts/a.txt'?``
+    (the closest by file name, so a long shared folder does not make every file look close)."""
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name[:1] != ".")
+    except OSError:
+        names = []
+    if not names:
+        return f" (the folder {str(folder)!r} has no files)."
+    listed = join_words([repr(str(folder / n)) for n in names[:_LISTED_FILES]], "or")
+    more = f" and {len(names) - _LISTED_FILES} more" if len(names) > _LISTED_FILES else ""
+    close = difflib.get_close_matches(wanted.name, names, n=1, cutoff=0.5)
+    hint = f". Did you mean {str(folder / close[0])!r}?" if close and wanted != folder else "."
+    return f". Files in {str(folder)!r}: {listed}{more}{hint}"
 
 
 def _coerce(parameter: Parameter, value: Any) -> Any:
@@ -263,12 +383,19 @@ def read_parameters_file(path: Path) -> dict[str, Any]:
 
 
 def check_parameters(
-    notebook: Path, given: Mapping[str, Any], dataset: Dataset | None = None
+    notebook: Path,
+    given: Mapping[str, Any],
+    dataset: Dataset | None = None,
+    *,
+    paths: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Merge ``given`` over the notebook's defaults, coerce types, check against the data.
 
-    Returns the full parameter set. Raises :class:`ParameterError` listing every
-    problem at once: unknown names, values of the wrong type, values not in the data.
+    ``paths`` names the parameters that are file paths (``metadata.sceptre.paths``): each
+    must name a readable file, relative to the working folder (blank passes only where the
+    parameter's help says what blank means). Returns the full parameter set. Raises
+    :class:`ParameterError` listing every problem at once: unknown names, values of the
+    wrong type, values not in the data, files that are not there.
     """
     declared = notebook_parameters(notebook)
     problems: list[str] = []
@@ -288,15 +415,29 @@ def check_parameters(
         except ValueError as error:
             problems.append(f"Parameter {name!r} of {notebook.stem}: {error}.")
     if dataset is not None:
+        unknown: set[str] = set()
         for name in CHOICES:  # in order: an unknown operation makes its weeks moot
             if name not in merged or merged[name] in (None, ""):
+                continue
+            if unknown & set(DEPENDS_ON.get(name, ())):
+                unknown.add(name)
                 continue
             if name == "agency":
                 merged[name] = _canonical_agency(dataset, str(merged[name]))
             valid = allowed_values(name, dataset, merged)
-            if str(merged[name]) not in valid:
-                problems.append(_unknown(name, merged[name], valid))
-                break
+            for item in choice_items(name, merged[name]):
+                if not _allowed(item, valid):
+                    several = name in LISTS  # "Unknown value 'x' in weeks"
+                    kind, context = ("value", f" in {name}") if several else (name, "")
+                    problems.append(_unknown(kind, item, valid, context, several=several))
+                    unknown.add(name)
+    for name in paths:
+        if name in declared:
+            problem = _file_problem(notebook, declared[name], merged.get(name))
+            if problem:
+                problems.append(problem)
+            elif not str(merged.get(name) or "").strip():
+                merged[name] = ""  # blank as documented, even when given as spaces
     if problems:
         raise ParameterError(problems)
     return merged

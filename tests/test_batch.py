@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -148,8 +149,9 @@ def test_editing_a_file_a_path_parameter_names_rebuilds_only_that_report(
     assert to_build(decide(prepare_jobs(reports, dataset), manifest)) == {
         jobs[0].stem: batch.INPUTS["files"]
     }
-    first.unlink()  # a missing file is a change too; the build then reports it
-    assert set(to_build(decide(prepare_jobs(reports, dataset), manifest))) == {jobs[0].stem}
+    first.unlink()  # a file that is gone stops the build before anything runs, naming it
+    with pytest.raises(BuildError, match=re.escape(f"no such file {str(first)!r}")):
+        prepare_jobs(reports, dataset)
 
 
 def test_bad_parameters_are_all_reported_before_anything_runs(notebooks, dataset):

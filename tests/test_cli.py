@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -42,6 +43,35 @@ def test_validate_without_a_path_checks_the_project_data():
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(str(DATA_DIR))
+
+
+@pytest.mark.parametrize("missing", ["no/such/folder", "no/such/folder/tallies.csv"])
+def test_validate_a_folder_that_does_not_exist_is_one_line_and_exit_2(tmp_path, missing):
+    """A mistake in the command, not three problems in the data."""
+    result = run("validate", str(tmp_path / missing))
+
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    expected = "expected a data folder of sources.csv, tallies.csv and measures.csv"
+    assert line == f"error: {tmp_path / missing}: does not exist ({expected})"
+
+
+def test_validate_a_folder_without_any_data_file_says_so_once(tmp_path):
+    (tmp_path / "notes.txt").write_text("not data\n")
+    result = run("validate", str(tmp_path))
+
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "not a data folder: none of sources.csv, tallies.csv or measures.csv" in line
+
+
+def test_a_folder_missing_one_data_file_is_a_problem_in_the_data(data_copy):
+    folder = data_copy()
+    (folder / "measures.csv").unlink()
+    result = run("validate", str(folder), "--no-documents")
+
+    assert result.exit_code == 1, result.output
+    assert "measures.csv: file not found" in result.output
 
 
 def _with_rows(folder: Path, sources: str = "", tallies: str = "") -> None:
@@ -158,6 +188,13 @@ def test_list_shows_notebooks_parameters_and_allowed_values():
     others = [line for line in rest.splitlines()[1:] if line and not line.startswith(" ")]
     assert "agency" not in (rest[: rest.index(others[0])] if others else rest)
     assert "weeks (str)" in out[out.index("trend") :]
+    trend = out[out.index("\ntrend") :]
+    assert "allowed: all, or one or more of 2020-11-09 (separated by commas)" in trend
+    group = trend[trend.index("group (str)") :].splitlines()[1]
+    categories = sorted(set(pd.read_csv(BASE_DIR / "measures.csv")["category"]))
+    assert group.strip() == "allowed: " + ", ".join(["all", *categories])
+    review = out[out.index("extraction_review") : out.index("operation_summary")]
+    assert "allowed: the path of a readable file, or blank" in review
 
 
 def test_list_shows_the_parameter_types():
@@ -225,6 +262,11 @@ def test_a_bad_parameters_file_names_the_file_and_place_without_a_traceback(
         (["build", "operation_summary", "--format", "docx"], "unknown format docx"),
         (["build", "no_such_notebook"], "Unknown notebook 'no_such_notebook'"),
         (["build", "operation_summary", "-p", "colour=red"], "no parameter 'colour'"),
+        (["build", "trend", "-p", "group=seizure"], "Did you mean 'seizures'?"),
+        (["build", "trend", "-p", "weeks=../../x"], "Unknown value '../../x' in weeks"),
+        (["build", "draft_check", "-p", "draft=/no/such/file"], "no such file '/no/such/file'"),
+        (["build", "draft_check"], "Parameter 'draft' of draft_check is blank"),
+        (["build", "extraction_review", "-p", "document=/no/such"], "no such file '/no/such'"),
     ],
 )
 def test_build_usage_errors_exit_2_before_anything_runs(tmp_path, args, message):
@@ -294,3 +336,27 @@ def test_a_build_without_any_documents_folder_says_quotes_are_not_checked(tmp_pa
     )
     assert result.exit_code == 0, result.output
     assert "no documents folder found" in result.output and "not verified" in result.output
+
+
+# ---- a mistake in the command exits 2 in every command -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["extract", "missing.txt"], "missing.txt: no such file"),
+        (["check", "missing.txt"], "missing.txt: no such file"),
+        (["add", "missing.csv", "--source-id", "x"], "missing.csv: no such file"),
+        (["extract", "README.md", "--data", "no/such"], "--data: no/such: no such folder"),
+        (["add", "README.md", "--source-id", "x", "--data", "no/such"], "no/such: no such folder"),
+        (["check", "README.md", "--data", "no/such"], "no/such: does not exist"),
+        (["list", "--data", "no/such"], "no/such: does not exist"),
+    ],
+)
+def test_a_file_or_folder_that_is_not_there_exits_2_in_every_command(monkeypatch, args, message):
+    monkeypatch.chdir(ROOT)
+    result = run(*args)
+
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output

@@ -58,11 +58,11 @@ def test_extract_json_lists_skipped_numbers_with_reasons() -> None:
     assert item["period"] == ["2023-11-13", "2023-11-19"]
 
 
-def test_cli_extract_bad_file_is_one_line_and_nonzero() -> None:
+def test_cli_extract_bad_file_is_one_line_and_exits_2() -> None:
     runner = CliRunner()
     good, bad = FIXTURES / "docs" / "release.txt", FIXTURES / "docs" / "empty.txt"
     result = runner.invoke(main, ["extract", str(good), str(bad), "--data", str(FIXTURES / "data")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input, as `check` says of a bad draft
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and "empty.txt" in errors[0] and "Traceback" not in result.output
     assert "more than 240 knives and weapons" in result.stdout  # the good file still extracts

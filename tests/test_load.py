@@ -15,6 +15,7 @@ import pytest
 
 from sceptre_analysis import paths
 from sceptre_analysis.load import (
+    DataFolderError,
     Dataset,
     DataValidationError,
     Problem,
@@ -252,13 +253,15 @@ def test_dataset_from_a_file_path_uses_its_folder() -> None:
     assert load_dataset(BASE_DIR / "tallies.csv", documents=None).data_dir == BASE_DIR
 
 
-def test_missing_folder_is_reported_not_crashed(tmp_path: Path) -> None:
-    problems = validate(tmp_path / "nowhere")
-    assert [p.path.name for p in problems] == ["sources.csv", "measures.csv", "tallies.csv"]
-    assert all(p.line is None and "file not found" in p.message for p in problems)
-    with pytest.raises(DataValidationError) as caught:
+def test_missing_folder_is_reported_once_not_crashed(tmp_path: Path) -> None:
+    """One problem for the folder, not a "file not found" for each data file."""
+    (problem,) = validate(tmp_path / "nowhere")
+    assert (problem.path, problem.line) == (tmp_path / "nowhere", None)
+    assert problem.message.startswith("does not exist (expected a data folder of sources.csv")
+    with pytest.raises(DataFolderError) as caught:
         load_dataset(tmp_path / "nowhere")
-    assert caught.value.problems == problems
+    assert caught.value.problems == [problem]
+    assert isinstance(caught.value, DataValidationError)  # every caller of the load sees it
 
 
 def test_missing_documents_folder_named_explicitly(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import nbformat
@@ -183,3 +184,149 @@ def test_an_agency_alias_stands_for_its_canonical_name(seed_dataset):
     assert merged["agency"] == "Metropolitan Police Service"
     selection = select(seed_dataset, operation="Operation Sceptre", agency="BTP")
     assert set(selection.tallies["agency"].astype(str)) == {"British Transport Police"}
+
+
+# ---- the trend's group and weeks, and file paths: checked before a kernel starts -------------
+
+TREND = NOTEBOOKS_DIR / "trend.ipynb"
+DRAFT_CHECK = NOTEBOOKS_DIR / "draft_check.ipynb"
+REVIEW = NOTEBOOKS_DIR / "extraction_review.ipynb"
+
+
+def test_an_unknown_group_lists_the_measure_categories_and_suggests_the_close_one(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(TREND, {"group": "seizure"}, seed_dataset)
+
+    (message,) = caught.value.problems
+    assert "Unknown group 'seizure'" in message
+    for category in set(seed_dataset.measures["category"]):
+        assert repr(category) in message
+    assert "'all'" in message
+    assert message.endswith("Did you mean 'seizures'?")
+
+
+def test_the_groups_are_the_categories_of_measures_csv_not_a_list_in_code(seed_dataset):
+    """A category added to measures.csv is a valid group at once."""
+    measures = seed_dataset.measures.copy()
+    measures["category"] = measures["category"].astype(str)
+    measures.loc[measures.index[0], "category"] = "harbour patrols"
+    dataset = dataclasses.replace(seed_dataset, measures=measures)
+
+    assert "harbour patrols" in allowed_values("group", dataset)
+    assert check_parameters(TREND, {"group": "harbour patrols"}, dataset)["group"] == (
+        "harbour patrols"
+    )
+
+
+@pytest.mark.parametrize("weeks", ["all", "ALL", "2020-11-09", " 2020-11-09 , 2020-11-09 "])
+def test_the_documented_forms_of_weeks_pass(seed_dataset, weeks):
+    assert check_parameters(TREND, {"weeks": weeks}, seed_dataset)["weeks"] == weeks
+
+
+def test_weeks_that_are_not_weeks_list_the_valid_ones_without_a_parse_error(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(TREND, {"weeks": "../../x"}, seed_dataset)
+
+    (message,) = caught.value.problems
+    assert "Unknown value '../../x' in weeks" in message
+    assert "'all', or one or more of '2020-11-09' separated by commas" in message
+    assert "Did you mean" not in message
+
+
+def test_each_unknown_week_of_several_is_named_with_its_close_match(seed_dataset):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(TREND, {"weeks": "2020-11-09,2020-11-10,2020-11-11"}, seed_dataset)
+
+    assert [p.split(".")[0] for p in caught.value.problems] == [
+        "Unknown value '2020-11-10' in weeks",
+        "Unknown value '2020-11-11' in weeks",
+    ]
+    assert all(p.endswith("Did you mean '2020-11-09'?") for p in caught.value.problems)
+
+
+def test_an_unknown_operation_hides_its_weeks_but_not_the_group(seed_dataset):
+    """The weeks listed depend on the operation; the measure groups do not."""
+    with pytest.raises(ParameterError) as caught:
+        check_parameters(
+            TREND, {"operation": "Nope", "weeks": "x", "group": "seizure"}, seed_dataset
+        )
+
+    problems = caught.value.problems
+    assert len(problems) == 2
+    assert problems[0].startswith("Unknown operation 'Nope'")
+    assert problems[1].startswith("Unknown group 'seizure'")
+
+
+@pytest.fixture
+def drafts(tmp_path: Path, monkeypatch) -> Path:
+    """A working folder holding drafts/release.txt and drafts/briefing.html."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "release.txt").write_text("Officers seized 12 knives.\n")
+    (tmp_path / "drafts" / "briefing.html").write_text("<p>12 knives</p>\n")
+    return tmp_path / "drafts"
+
+
+def _file_problems(notebook: Path, value: str) -> list[str]:
+    name = "draft" if notebook == DRAFT_CHECK else "document"
+    try:
+        check_parameters(notebook, {name: value}, paths=[name])
+    except ParameterError as error:
+        return error.problems
+    return []
+
+
+def test_a_path_parameter_naming_an_existing_file_passes(drafts):
+    assert _file_problems(DRAFT_CHECK, "drafts/release.txt") == []
+    assert _file_problems(DRAFT_CHECK, str(drafts / "release.txt")) == []
+
+
+def test_a_missing_file_lists_the_files_of_its_folder_and_suggests_the_close_one(drafts):
+    (message,) = _file_problems(DRAFT_CHECK, "drafts/relase.txt")
+
+    assert "Parameter 'draft' of draft_check: no such file 'drafts/relase.txt'" in message
+    assert "'drafts/briefing.html' or 'drafts/release.txt'" in message
+    assert message.endswith("Did you mean 'drafts/release.txt'?")
+
+
+def test_a_file_in_a_folder_that_does_not_exist_says_so(drafts):
+    (message,) = _file_problems(DRAFT_CHECK, "/no/such/file")
+
+    assert "no such file '/no/such/file'" in message
+    assert "the folder '/no/such' does not exist" in message
+
+
+def test_a_folder_is_not_a_file(drafts):
+    (message,) = _file_problems(DRAFT_CHECK, "drafts")
+
+    assert "'drafts' is a folder" in message
+    assert "'drafts/release.txt'" in message
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_blank_is_refused_unless_the_notebook_documents_what_blank_means(drafts, blank):
+    """draft_check's draft has no blank meaning; extraction_review's document does ("blank:
+    the first source's document"), and spaces count as blank there."""
+    (message,) = _file_problems(DRAFT_CHECK, blank)
+    assert "Parameter 'draft' of draft_check is blank: give the path of a file" in message
+    assert _file_problems(REVIEW, blank) == []
+    assert check_parameters(REVIEW, {"document": blank}, paths=["document"])["document"] == ""
+
+
+def test_a_missing_document_is_refused_like_a_missing_draft(drafts):
+    (message,) = _file_problems(REVIEW, "drafts/release.htm")
+
+    assert "Parameter 'document' of extraction_review: no such file" in message
+    assert "Did you mean 'drafts/release.txt'?" in message
+
+
+def test_the_build_checks_the_paths_the_notebook_declares(drafts, seed_dataset):
+    """build.prepare takes the path parameters from metadata.sceptre.paths."""
+    from sceptre_analysis.build import BuildError, ReportRequest, prepare
+
+    with pytest.raises(BuildError, match=r"no such file 'drafts/relase\.txt'"):
+        prepare(ReportRequest("draft_check", {"draft": "drafts/relase.txt"}), dataset=seed_dataset)
+    ready = prepare(
+        ReportRequest("draft_check", {"draft": "drafts/release.txt"}), dataset=seed_dataset
+    )
+    assert ready.parameters["draft"] == str(drafts / "release.txt")

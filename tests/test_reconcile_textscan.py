@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sceptre_analysis.reconcile.textscan import matches, rows_matching
+from sceptre_analysis.reconcile.textscan import matches, phrase_matches, rows_matching
 
 TEXTS = [
     "Operation Sceptre ran from Monday 8 March",
@@ -41,3 +41,23 @@ def test_matches_are_those_of_each_text():
         expected = [(i, m.group(0)) for i, t in enumerate(texts) for m in WORD.finditer(t)]
         assert [(i, m.group(0)) for i, m in matches(texts, WORD)] == expected
     assert [m.group(0) for _, m in matches(["knives seized"], WORD)] == ["knives seized"]
+
+
+def test_phrase_matches_are_findall_with_look_behind_on_each_text():
+    texts = [
+        "xknives and weapons seized",  # a phrase inside a word: the next one still counts
+        "knives seized, knives",
+        "",
+        "seized",
+        "£5 of knives and weapons",
+        "knives-and weapons",
+    ]
+    for phrases in (
+        ["knives and weapons", "knives", "weapons", "seized"],
+        ["£5", "knives", "weapons"],  # a phrase that starts outside a word
+    ):
+        alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        whole = re.compile(rf"(?<![0-9a-z])(?:{alternatives})(?![0-9a-z])")
+        expected = [(i, p) for i, t in enumerate(texts) for p in whole.findall(t)]
+        assert list(phrase_matches(texts, phrases)) == expected
+    assert list(phrase_matches(texts[:1], ["knives and weapons", "weapons"])) == [(0, "weapons")]

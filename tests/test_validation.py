@@ -36,6 +36,13 @@ CASES: list[tuple[str, str, int | None, str | None, str]] = [
      "this row has 9 values but the header has 10 columns (got 9 values, expected 10;"),
     ("unclosed_quote", "tallies.csv", 4, None,
      "a quoted value starting on this line is never closed"),
+    # the next double quote opens a later value: not "text right after a closing quote"
+    ("unclosed_quote_before_quoted_value", "tallies.csv", 3, None,
+     "a quoted value starting on this line is never closed (got an opening '\"' with no "
+     "closing '\"' on this line, so lines 3 to 5 were read as one value, up to a double "
+     "quote on line 5;"),
+    ("text_after_closing_quote", "tallies.csv", 3, None,
+     "there is text right after a closing double quote (got a value like '\"abc\"def'"),
     ("missing_column", "tallies.csv", 1, "quote", "required column is missing"),
     ("misspelt_column", "tallies.csv", 1, "vaule",
      "looks like a misspelling of 'value' (got 'vaule', expected 'value')"),

@@ -22,7 +22,7 @@ import pandas as pd
 
 from sceptre_analysis.vocab import Vocabulary
 
-from .base import Analysis, Check
+from .base import Analysis, Check, values
 from .computed import RULE as COMPUTED_RULE
 from .computed import computed_figures
 from .dates import RULE as DATES_RULE
@@ -194,7 +194,7 @@ def _with_status(figures: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
         # per figure, worst first: its status, its kinds once each, its explanations joined
         grouped: dict[tuple, tuple[str, dict[str, None], list[str]]] = {}
         for *place, severity, kind, explanation in zip(
-            *(about[name].tolist() for name in [*key, "severity", "kind", "explanation"]),
+            *(values(about, name) for name in [*key, "severity", "kind", "explanation"]),
             strict=True,
         ):
             _, kinds, explanations = grouped.setdefault(tuple(place), (severity, {}, []))
@@ -203,7 +203,7 @@ def _with_status(figures: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
         joined = {k: (v[0], list(v[1]), " ".join(v[2])) for k, v in grouped.items()}
         hits = [
             joined.get(place)
-            for place in zip(*(figures[name].tolist() for name in key), strict=True)
+            for place in zip(*(values(figures, name) for name in key), strict=True)
         ]
         mask = np.array([h is not None for h in hits], dtype=bool)
         found_rows = [h for h in hits if h is not None]

@@ -16,9 +16,18 @@ import pandas as pd
 
 from .model import ClaimRef, Context, Finding
 
-__all__ = ["Analysis", "Check", "Row", "join_words"]
+__all__ = ["Analysis", "Check", "Row", "join_words", "values"]
 
 T = TypeVar("T")
+
+
+def values(frame: pd.DataFrame, name: str) -> list:
+    """A column as a plain list, dates as integers (nanoseconds; NaT the smallest): a quick key
+    for dictionaries, where building a Timestamp for every row would not be."""
+    column = frame[name]
+    if pd.api.types.is_datetime64_dtype(column.dtype):
+        return column.to_numpy(dtype="datetime64[ns]").view("int64").tolist()
+    return column.tolist()
 
 
 def join_words(items: list[str]) -> str:

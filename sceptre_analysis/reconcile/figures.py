@@ -56,7 +56,7 @@ def overlaps(
 
 def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(claims with their figure's group and verdicts, one row per figure with its choice)."""
-    c = ctx.results.copy()
+    c = ctx.results.copy(deep=False)  # copy-on-write: new columns and writes stay here
     if c.empty:
         return c.assign(group=pd.Series(dtype=int)), pd.DataFrame()
     c["group"] = c.groupby(GROUP_CODES, sort=True, observed=True).ngroup()
@@ -74,7 +74,7 @@ def choose(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
             c[["cluster", "agency", "area_key", "source_id"]]
         ).isin(lists)
     exact_votes = (
-        c[c["exact"] & ~c["lead"] & ~c["misscoped"]]
+        c.loc[c["exact"] & ~c["lead"] & ~c["misscoped"], ["group", "value", "release_code"]]
         .groupby(["group", "value"])["release_code"]
         .nunique()
         .rename("votes")
@@ -188,7 +188,20 @@ def _derived(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     if not ctx.decompositions:
         return pd.DataFrame()
     place = ["cluster", "agency", "area_key"]
-    exact = chosen[chosen["exact"] & ~chosen["is_change"] & ~chosen["misscoped"]]
+    exact = chosen.loc[
+        chosen["exact"] & ~chosen["is_change"] & ~chosen["misscoped"],
+        [
+            *place,
+            "measure",
+            "value",
+            "primary",
+            "published",
+            "group",
+            "source_id",
+            "figure",
+            "line",
+        ],
+    ]
     # a total stated exactly needs no computing: only places without one are worked out
     stated = exact[exact["measure"].isin(list(ctx.decompositions))]
     stated_keys = set(
@@ -335,17 +348,19 @@ def _figures(ctx: Context, c: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFram
     f["week"] = f["cluster_week"]
     f["reason"] = _reasons(ctx, f)
     f["status"] = "consistent"
-    f["explanation"] = np.where(
-        f["n_releases"].fillna(0) <= 1,
-        "Single source ("
-        + f["publisher"].where(~f["derived"], "computed")
-        + "); nothing to compare.",
-        f["n_releases"].fillna(0).astype(int).astype(str)
-        + " independent sources agree on "
-        + f["figure"]
-        + ".",
-    )
-    hedged = c[c["fits"] & ~c["exact"]]
+    f["explanation"] = [
+        f"Single source ({'computed' if derived else publisher}); nothing to compare."
+        if n <= 1
+        else f"{int(n)} independent sources agree on {figure}."
+        for n, derived, publisher, figure in zip(
+            f["n_releases"].fillna(0).tolist(),
+            f["derived"].tolist(),
+            f["publisher"].tolist(),
+            f["figure"].tolist(),
+            strict=True,
+        )
+    ]
+    hedged = c.loc[c["fits"] & ~c["exact"], ["group", "figure", "line"]]
     hedged = hedged.iloc[np.argsort(hedged["line"].to_numpy(), kind="stable")]
     hedged = hedged.drop_duplicates(["group", "figure"])  # in line order
     quoted: dict[int, list[str]] = {}

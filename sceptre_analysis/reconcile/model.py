@@ -354,10 +354,17 @@ def _per_distinct(series: pd.Series, function: Callable[[str], str]) -> pd.Serie
     return pd.Series(done[codes], index=series.index, dtype=series.dtype)
 
 
+#: The dtype ``astype(str)`` gives: a column already of it only needs its gaps filled.
+_TEXT_DTYPE = pd.Series([], dtype=object).astype(str).dtype
+
+
 def _text(frame: pd.DataFrame, name: str, default: str = "") -> pd.Series:
     if name not in frame.columns:
         return pd.Series(default, index=frame.index, dtype=object)
-    return frame[name].astype(object).where(frame[name].notna(), default).astype(str)
+    column = frame[name]
+    if column.dtype == _TEXT_DTYPE:
+        return column.fillna(default) if column.hasnans else column
+    return column.astype(object).where(column.notna(), default).astype(str)
 
 
 def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -468,11 +475,17 @@ def _claims(
     # The source's name, kind, date and whether its quotes were checked.
     s = sources.assign(source_id=sources["source_id"].astype(str)).drop_duplicates("source_id")
     s = s.set_index("source_id")
-    c["publisher"] = c["source_id"].map(_text(s, "publisher")).fillna(c["source_id"])
-    c["primary"] = c["source_id"].map(_text(s, "kind").eq("primary")).fillna(False).astype(bool)
-    c["published"] = c["source_id"].map(_dates(s, "published")).astype("datetime64[ns]")
+    # (each source looked up once, then spread over its claims: as .map() would, quicker)
+    codes, ids = pd.factorize(c["source_id"], use_na_sentinel=False)
+
+    def by_source(values: pd.Series) -> pd.Series:
+        return pd.Series(values.reindex(ids).array.take(codes), index=c.index)
+
+    c["publisher"] = by_source(_text(s, "publisher")).fillna(c["source_id"])
+    c["primary"] = by_source(_text(s, "kind").eq("primary")).fillna(False).astype(bool)
+    c["published"] = by_source(_dates(s, "published")).astype("datetime64[ns]")
     verified = s["verified"] if "verified" in s.columns else _text(s, "document").ne("")
-    c["verified"] = c["source_id"].map(verified.astype(bool)).fillna(False).astype(bool)
+    c["verified"] = by_source(verified.astype(bool)).fillna(False).astype(bool)
     titles = " " + norm_text(_text(s, "title")).str.split().str.join(" ") + " "
     title = dict(zip(titles.index, titles, strict=True))
     c["qnorm"] = norm_text(c["quote"])
@@ -502,7 +515,8 @@ def _figure_columns(
     names = ["qualifier", "unit", "measure", "value", "value_high"]
     key = c[names]
     codes = key.groupby(names, sort=False, dropna=False).ngroup().to_numpy()
-    distinct = key.drop_duplicates()
+    # numbered by first appearance: the first row of each is where its number first occurs
+    distinct = key.iloc[np.unique(codes, return_index=True)[1]]
     nouns = _nouns(measures, vocabulary)
     units = vocabulary.units
     templates = {q: _template(q, vocabulary) for q in distinct["qualifier"].unique()}
@@ -608,9 +622,16 @@ def _scope(c: pd.DataFrame, vocabulary: Vocabulary, wording: tuple[Wording, ...]
     """``area_key``: "" when the area is the agency's whole area, else the area as written."""
     fillers = sorted((w.phrase for w in wording if w.kind == "area_filler"), key=len, reverse=True)
     national = {w.phrase for w in wording if w.kind == "national_scope"}
-    areas = c[["agency", "area", "akind", "agency_area"]].drop_duplicates()
+    # each (agency, area) once: its number, and its first claim (kind and area of the agency
+    # go with the agency)
+    place = c.groupby(["agency_code", "area"], sort=False).ngroup().to_numpy()
+    areas = c[["agency", "area", "akind", "agency_area"]].iloc[
+        np.unique(place, return_index=True)[1]
+    ]
     keys = {}
-    for agency, area, akind, agency_area in areas.itertuples(index=False):
+    for agency, area, akind, agency_area in zip(
+        *(areas[n].tolist() for n in ("agency", "area", "akind", "agency_area")), strict=True
+    ):
         folded = fold(area)
         stripped = folded
         changed = True
@@ -626,9 +647,14 @@ def _scope(c: pd.DataFrame, vocabulary: Vocabulary, wording: tuple[Wording, ...]
             or (akind == "national" and (folded in national or stripped in national))
         )
         keys[(agency, area)] = "" if whole else area
-    c["area_key"] = [
-        keys[(a, r)] for a, r in zip(c["agency"].tolist(), c["area"].tolist(), strict=True)
-    ]
+    per_place = np.array(
+        [
+            keys[(a, r)]
+            for a, r in zip(areas["agency"].tolist(), areas["area"].tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+    c["area_key"] = pd.Series(per_place[place], index=c.index, dtype=c["area"].dtype)
     c["scope_rank"] = np.where(c["area_key"].ne(""), 0, np.where(c["akind"].eq("national"), 2, 1))
     return c
 
@@ -650,8 +676,17 @@ def _clusters(c: pd.DataFrame) -> pd.DataFrame:
     exact = placed["period_kind"].eq("exact") & placed["period_start"].notna()
     start = placed["period_start"].where(exact)
     end = placed["period_end"].where(exact)
-    month_start = placed["week"].dt.to_period("M").dt.start_time
-    month_end = placed["week"].dt.to_period("M").dt.end_time.dt.normalize()
+    # each week's month, worked once per distinct week
+    codes, weeks_seen = pd.factorize(placed["week"])
+    months = pd.Series(weeks_seen).dt.to_period("M")
+    month_start = pd.Series(
+        months.dt.start_time.to_numpy()[codes], index=placed.index, dtype="datetime64[ns]"
+    )
+    month_end = pd.Series(
+        months.dt.end_time.dt.normalize().to_numpy()[codes],
+        index=placed.index,
+        dtype="datetime64[ns]",
+    )
     spans = pd.DataFrame(
         {
             "operation": placed["operation_code"],
@@ -747,8 +782,11 @@ def _releases(c: pd.DataFrame) -> pd.DataFrame:
             x = parent[x]
         return x
 
+    # every source once (the order below is total: which claim stands for it does not matter)
+    first = np.unique(c["source_id_code"].to_numpy(), return_index=True)[1]
     rank = (
-        c.drop_duplicates("source_id")
+        c[["source_id", "primary", "published"]]
+        .iloc[first]
         .assign(p=lambda f: ~f["primary"])
         .sort_values(["p", "published", "source_id"], na_position="last")["source_id"]
         .tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .base import Analysis, join_words
@@ -46,28 +47,24 @@ def echoes(a: Analysis, claims: pd.DataFrame) -> dict[object, list[dict[str, obj
     hits = left.merge(pool, on=["cluster", "value"])
     hits = hits[hits["group"] != hits["group_other"]]
     hits = hits[hits["agency"].ne(hits["agency_other"]) | hits["measure"].ne(hits["measure_other"])]
-    same = hits["measure"] == hits["measure_other"]
-    keep = pd.Series(
-        [specific(v, s) for v, s in zip(hits["value"], same, strict=True)],
-        index=hits.index,
-        dtype=bool,
-    )
+    same = (hits["measure"] == hits["measure_other"]).to_numpy(dtype=bool)
+    value = hits["value"].to_numpy(dtype=float)
+    # specific() for every hit at once
+    with np.errstate(invalid="ignore"):
+        keep = np.where(
+            same,
+            value >= ECHO_SAME_MEASURE_MIN,
+            (value >= ECHO_OTHER_MEASURE_MIN) & (value % 10 != 0),
+        )
     hits = hits[keep].assign(same=same[keep])
     hits = hits.sort_values(["same", "line_other"], ascending=[False, True])
+    # each other claim once per deviant, in that order
+    hits = hits.drop_duplicates(["index", "agency_other", "measure_other", "line_other"])
     found: dict[object, list[dict[str, object]]] = {}
-    seen: set[tuple] = set()
     for record in hits[
         ["index", "agency_other", "measure_other", "line_other", "figure_other", "publisher_other"]
     ].to_dict("records"):
-        key = (
-            record["index"],
-            record["agency_other"],
-            record["measure_other"],
-            record["line_other"],
-        )
-        if key not in seen:
-            seen.add(key)
-            found.setdefault(record["index"], []).append(record)
+        found.setdefault(record["index"], []).append(record)
     return found
 
 

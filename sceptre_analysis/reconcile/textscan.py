@@ -71,15 +71,22 @@ def phrase_matches(
         return
     joined, starts = found
     hits: list[tuple[int, str]] = []
-    position = 0
-    search = body.search
-    while (m := search(joined, position)) is not None:
-        start = m.start()
-        if start and before.match(joined, start - 1):  # inside a word: try one further on
-            position = start + 1
-            continue
-        hits.append((start, m.group(0)))
-        position = m.end()
+    if all(before.fullmatch(p[0]) and before.fullmatch(p[-1]) for p in phrases):
+        # phrases that start and end inside a word: the character before one (or the NUL
+        # before each text) is consumed instead of looked behind at; it can never be part of
+        # the previous match, which ends on a word character
+        step = re.compile(rf"[^{word}]({alternatives})(?![{word}])")
+        hits = [(m.start(1) - 1, m.group(1)) for m in step.finditer(SEPARATOR + joined)]
+    else:
+        position = 0
+        search = body.search
+        while (m := search(joined, position)) is not None:
+            start = m.start()
+            if start and before.match(joined, start - 1):  # inside a word: one further on
+                position = start + 1
+                continue
+            hits.append((start, m.group(0)))
+            position = m.end()
     if not hits:
         return
     where = np.fromiter((h[0] for h in hits), dtype=np.int64, count=len(hits))
@@ -97,7 +104,7 @@ def rows_matching(texts: Sequence[str], pattern: re.Pattern[str], needle: str = 
     out = np.zeros(len(texts), dtype=bool)
     if needle:
         candidates = np.flatnonzero(_containing(texts, needle))
-        out[candidates] = [pattern.search(texts[i]) is not None for i in candidates]
+        out[candidates] = [pattern.search(texts[i]) is not None for i in candidates.tolist()]
         return out
     found = _joined(texts)
     if found is None:

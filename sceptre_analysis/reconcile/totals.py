@@ -148,7 +148,10 @@ def _own_parts(a: Analysis, c: pd.DataFrame) -> list[Finding]:
     owner = ["cluster", "agency_code", "area_key_code", "source_id_code"]
     c = c.assign(_owner=c.groupby(owner, sort=False).ngroup())
     # (a place with a missing key has no owner, -1: as a group-by leaves it out)
-    body = c[c["exact"] & ~c["lead"] & c["_owner"].ge(0)].drop_duplicates(["_owner", "measure"])
+    body = c.loc[
+        c["exact"] & ~c["lead"] & c["_owner"].ge(0),
+        ["_owner", "measure", "measure_code", "value", "line", "figure"],
+    ].drop_duplicates(["_owner", "measure_code"])
     for total, options in a.ctx.decompositions.items():
         totals = c[(c["measure"] == total) & ~c["lead"]]
         # a hedged total whose figure is computed from its parts is the hedge check's
@@ -295,7 +298,10 @@ def _areas(a: Analysis) -> list[Finding]:
     if f.empty:
         return []
     kinds = f["unit"].map({u: v.kind for u, v in a.ctx.vocabulary.units.items()}).fillna("count")
-    f = f[kinds.isin(ADDITIVE_KINDS) & (f["meaning"] == "exact")]
+    f = f.loc[
+        kinds.isin(ADDITIVE_KINDS) & (f["meaning"] == "exact"),
+        ["week", "agency", "area_key", "measure", "chosen", "group"],
+    ]
     akind = (
         f["agency"].map({n: v.kind for n, v in a.ctx.vocabulary.agencies.items()}).fillna("force")
     )

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .base import Analysis, join_words
+from .base import Analysis, join_words, values
 from .model import Context, Finding
 from .textscan import phrase_matches
 
@@ -48,13 +48,23 @@ def wording(a: Analysis) -> list[Finding]:
     routes = [w for w in ctx.wording if w.kind == "route"]
     objects = [w for w in ctx.wording if w.kind == "object"]
     claims = a.claims
-    keep = ~claims["misscoped"].to_numpy(dtype=bool)
+    route_measures = {w.measure for w in routes if w.measure in known}
+    object_measures = {w.measure for w in objects if w.measure in known}
+    # words can be at odds only with a route's count or a count with routes or objects inside
+    # it; the quotes of other measures (arrests, sweeps, ...) are not searched
+    possible = [
+        m
+        for m in claims["measure"].unique().tolist()
+        if m in route_measures or ctx.within(m) & (route_measures | object_measures)
+    ]
+    keep = ~claims["misscoped"].to_numpy(dtype=bool) & claims["measure"].isin(possible).to_numpy(
+        dtype=bool
+    )
     # each distinct quote is searched once, lower-cased
     codes, unique = pd.factorize(claims["quote"].to_numpy(dtype=object)[keep])
     lowered = [str(q).lower() for q in unique]
     route_named = _named(lowered, routes, known)
     object_named = _named(lowered, objects, known)
-    route_measures = {w.measure for w in routes if w.measure in known}
     # what the words can say depends only on (measure, routes named, objects named): decide
     # it once per combination, and write messages only for the claims that can have one
     measures = claims["measure"].to_numpy(dtype=object)[keep]
@@ -82,10 +92,9 @@ def wording(a: Analysis) -> list[Finding]:
     picked = claims.iloc[np.flatnonzero(keep)[rows]]
     findings = []
     chosen: dict[tuple, float] | None = None
-    for position, index, *values in zip(
-        rows.tolist(), picked.index, *(picked[f].tolist() for f in fields), strict=True
-    ):
-        row = dict(zip(fields, values, strict=True))
+    columns = [values(picked, f) for f in fields]  # (dates as integers: keys of chosen)
+    for position, index, *cells in zip(rows.tolist(), picked.index, *columns, strict=True):
+        row = dict(zip(fields, cells, strict=True))
         measure = row["measure"]
         code = int(codes[position])
         named_routes = route_named[code]
@@ -175,7 +184,7 @@ def _chosen(a: Analysis) -> dict[tuple, float]:
     f = a.figures
     if f.empty:
         return {}
-    keys = zip(*(f[n].tolist() for n in ("week", "agency", "area_key", "measure")), strict=True)
+    keys = zip(*(values(f, n) for n in ("week", "agency", "area_key", "measure")), strict=True)
     out: dict[tuple, float] = {}
     for key, value in zip(keys, f["chosen"].tolist(), strict=True):
         out.setdefault(key, value)

@@ -96,7 +96,8 @@ def _decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
 
 
 def _records(text: str) -> list[tuple[int, list[str] | None, str | None]]:
-    """``(first line, fields, error)`` for each CSV record, surviving malformed ones."""
+    """``(first line, fields, error)`` for each CSV record, surviving malformed ones; the
+    error is worded for the user (:func:`_csv_error_message`)."""
     try:  # the usual case, in C: no malformed record and no value spanning lines
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error:
@@ -116,17 +117,31 @@ def _records(text: str) -> list[tuple[int, list[str] | None, str | None]]:
                 previous = reader.line_num
             return found
         except csv.Error as err:
-            append((previous + 1, None, str(err)))
+            append(
+                (previous + 1, None, _csv_error_message(str(err), previous + 1, reader.line_num))
+            )
             if reader.line_num == previous:  # pragma: no cover - no progress; avoid a loop
                 return found
             previous = reader.line_num
 
 
-def _csv_error_message(error: str) -> str:
+def _csv_error_message(error: str, first: int, last: int) -> str:
+    """What is wrong with the record read from line ``first`` to line ``last``."""
     if "unexpected end of data" in error:
         return (
             "a quoted value starting on this line is never closed (got an opening '\"' "
             "with no closing '\"', expected a matching closing double quote)"
+        )
+    if "expected after" in error and last > first:
+        # The quote opened on this line was not closed on it: the reader took the lines
+        # after it as the value, up to the next double quote (opening a later value), and
+        # found that quote followed by text. A quote left open is far likelier than a value
+        # meant to span lines with text after its closing quote.
+        return (
+            "a quoted value starting on this line is never closed (got an opening '\"' "
+            f"with no closing '\"' on this line, so lines {first} to {last} were read as one "
+            f"value, up to a double quote on line {last}; expected a matching closing double "
+            "quote)"
         )
     if "expected after" in error:
         return (
@@ -292,7 +307,7 @@ def read_cells(path: Path, spec: TableSpec) -> Cells:
     rows: list[tuple[int, list[str]]] = []
     for line, fields, error in _records(text):
         if fields is None:
-            cells.problems.append(Problem(path, line, None, _csv_error_message(error or "")))
+            cells.problems.append(Problem(path, line, None, error or "not a CSV row"))
         elif not (fields and fields[0].strip()) and not "".join(fields).strip():
             continue  # blank line, or a spreadsheet's row of empty cells
         elif header is None:
