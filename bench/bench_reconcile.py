@@ -10,7 +10,7 @@ sources per force and week (one a primary release, one a word-for-word copy of i
 agreeing, some off by a little, some hedged, some a day off in their dates. Target: 100,000
 claims in at most 2 s; the time per claim must not grow with the claims of a week.
 
-Each size is run through :func:`~sceptre_analysis.reconcile.analyse` three times; the table
+Each size is run through :func:`~sceptre_analysis.reconcile.analyse` five times; the table
 gives the quickest run's seconds per step (``frames``: the findings and figures frames built at
 the end), its CPU seconds, then where the time of the largest size goes, step by step, and
 each target met or not, with the reason.
@@ -200,7 +200,7 @@ def measure(data: SimpleNamespace, repeat: int) -> tuple[dict[str, float], float
 Row = tuple[str, int, float, float, dict[str, float]]
 
 
-def main(sizes: list[int], repeat: int = 3) -> None:
+def main(sizes: list[int], repeat: int = 5) -> None:
     print(
         f"machine: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
         f"reference work (dict of 100,000 strings) {_reference() * 1000:.0f} ms; "
