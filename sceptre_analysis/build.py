@@ -253,6 +253,7 @@ def report_metadata(
     source = nbformat.read(notebook, as_version=4).metadata.get("sceptre", {})
     visible = {k: v for k, v in parameters.items() if k not in HIDDEN_PARAMETERS}
     return {
+        **source,  # the notebook's own settings for the export (``contents``) stay
         "title": source.get("title", notebook.stem),
         "subtitle": source.get("subtitle", ""),
         "fields": given

@@ -167,6 +167,29 @@ def test_cited_sources_are_exactly_the_sources_list(grid):
         assert cited == listed, f"{report.stem}: cited {cited - listed}, listed {listed - cited}"
 
 
+def test_long_reports_open_with_a_contents_list_that_leads_to_their_sections(grid):
+    """Notebooks that ask for one (metadata.sceptre.contents) get it in the built report."""
+    wanted = {
+        path.stem
+        for path in (ROOT / "notebooks").glob("*.ipynb")
+        if (json.loads(path.read_text(encoding="utf-8"))["metadata"].get("sceptre") or {}).get(
+            "contents"
+        )
+    }
+    checked = 0
+    for report in grid.values():
+        if report.notebook not in wanted:
+            continue
+        nav = report.soup.select_one("nav.sceptre-toc")
+        assert nav is not None, f"{report.stem}: no contents list"
+        headings = [h.get_text(" ", strip=True) for h in report.soup.select("main h2")]
+        listed = [a.get_text(" ", strip=True) for a in nav.select("nav > ol > li > a")]
+        assert listed and all(item in " ".join(headings) for item in listed), report.stem
+        assert "Contents" in report.pdf_text, report.stem
+        checked += 1
+    assert checked, "no report asks for a contents list"
+
+
 def test_every_link_inside_a_report_has_its_target(grid):
     for report in grid.values():
         ids = {tag["id"] for tag in report.soup.select("[id]")}
