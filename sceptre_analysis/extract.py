@@ -407,6 +407,12 @@ class Extractor:
             (a.name for a in self.vocabulary.agencies.values() if a.kind == "national"), ""
         )
         self.cues = self._cues(folder)
+        # Lines that link to another story ("READ MORE: 300 knives seized in ..."; cues of kind
+        # ``link``): their numbers, places and dates are that story's, not this release's.
+        links = [c.pattern.pattern for c in self.cues if c.kind == "link"]
+        self.link_lines = (
+            re.compile(rf"^[^\w\n]*(?:{'|'.join(links)})[^\n]*", re.I | re.M) if links else None
+        )
         self.operation_spellings = [
             _Spelling(_spelling_pattern(spelling), op.name)
             for op in self.vocabulary.operations.values()
@@ -500,13 +506,14 @@ class Extractor:
         """Propose a row per figure of ``text``; ``published`` helps place undated periods."""
         # Link lines stay in the text (their numbers are listed as skipped) but name no agency,
         # operation or period of this release.
+        links = [m.span() for m in self.link_lines.finditer(text)] if self.link_lines else []
         visible = text
-        for start, end in self._links(text):
+        for start, end in links:
             visible = visible[:start] + " " * (end - start) + visible[end:]
         doc = _Doc(visible)
         result = Extraction(text, source=source)
         mentions = numbers.numbers_in(text)
-        blocked = self._blocked_spans(text)
+        blocked = self._blocked_spans(text) + [(a, b, "link to another story") for a, b in links]
         published = published or _publication_date(text, blocked)
         result.published = published
         period, period_month = self._period(visible, published)
@@ -584,17 +591,6 @@ class Extractor:
                     # the penalty's numbers sit just around its words ("up to six months'
                     # imprisonment, a fine of £5,000")
                     spans.append((max(0, m.start() - 15), m.end() + 12, "legal penalty"))
-        spans.extend((start, end, "link to another story") for start, end in self._links(text))
-        return spans
-
-    def _links(self, text: str) -> list[tuple[int, int]]:
-        """Lines that link to another story ("READ MORE: 300 knives seized in ..."; cues of kind
-        ``link``): their numbers, places and dates are that story's, not this release's."""
-        spans: list[tuple[int, int]] = []
-        for cue in self.cues:
-            if cue.kind == "link":
-                line = re.compile(rf"^[^\w\n]*(?:{cue.pattern.pattern})[^\n]*", re.I | re.M)
-                spans.extend((m.start(), m.end()) for m in line.finditer(text))
         return spans
 
     def _skip_reason(

@@ -185,32 +185,12 @@ def check_measure_aliases(cells: Cells, measures: Sequence[str] | None) -> list[
     return problems + rules.problems()
 
 
-def _once_per_kind(rules: Rules, column: str) -> None:
-    """The same words twice with one kind say nothing new; with two kinds they contradict."""
-    if not rules.has(column, "kind"):
-        return
-    seen: dict[str, tuple[int, str]] = {}
-    for line, words, kind in zip(
-        rules.lines, rules.cells.columns[column], rules.cells.columns["kind"], strict=True
-    ):
-        if not words:
-            continue
-        first = seen.setdefault(fold(words), (line, kind))
-        if first[0] != line:
-            rules.add(
-                line,
-                column,
-                f"duplicates line {first[0]} (got {quoted(words)} again, expected each {column} "
-                "once; case and spacing do not count)",
-            )
-
-
 def check_extraction_cues(cells: Cells) -> list[Problem]:
     problems, rules = _start(cells)
     if rules is None:
         return problems
     vocabulary_rule(rules, "kind", CUE_KINDS, "kind of cue")
-    _once_per_kind(rules, "cue")
+    _folded_key(rules, "cue")
     return problems + rules.problems()
 
 
@@ -222,7 +202,7 @@ def check_wording(cells: Cells, measures: Sequence[str] | None) -> list[Problem]
     vocabulary_rule(rules, "kind", WORDING_KINDS, "kind of wording")
     if measures is not None:
         vocabulary_rule(rules, "measure", list(measures), "measure", blank="blank or ")
-    _once_per_kind(rules, "phrase")
+    _folded_key(rules, "phrase")
     return problems + rules.problems()
 
 
